@@ -1,0 +1,611 @@
+"""The machinery behind the book's self-grading exercises (chapter 00: "Exercises").
+
+Read this file if you want to know exactly what ``check`` does; to *add* an exercise,
+copy one of the ``chNN.py`` files instead (the package docstring explains the pattern).
+
+``check(name, fn)`` calls the reader's ``fn`` on each case of exercise ``name`` (a few
+fixed cases, then a few random ones from fixed seeds), compares what comes back with the
+reference solution, prints one short paragraph of feedback and returns a
+:class:`CheckResult` that is truthy only when every case passed. It never raises because
+of the reader's code: every way a function can go wrong (a stub, an exception, ``None``,
+a list, a wrong shape or dtype, NaN, a loop that never ends) becomes a sentence.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import inspect
+import math
+import signal
+import textwrap
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+#: Seconds one call of the reader's function may take before ``check`` gives up on it.
+DEFAULT_TIME_LIMIT = 3.0
+
+#: How many random cases ``check`` adds after the fixed ones.
+DEFAULT_N_RANDOM = 5
+
+_REGISTRY: dict[str, Exercise] = {}
+
+
+# ----------------------------------------------------------------------------------------
+# What an exercise is
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    """One call of the function under test: named arguments, in call order, and a label."""
+
+    args: dict[str, Any]
+    label: dict[str, str] = field(default_factory=dict)
+
+
+def case(ko: str = "", en: str = "", **args: Any) -> Case:
+    """Make a fixed test case: ``case("설명", "description", x=..., h_prev=...)``.
+
+    The keyword arguments are passed to the reader's function *positionally*, in the order
+    written here, so they must follow the order of the function's parameters.
+    """
+    return Case(args=dict(args), label={"ko": ko, "en": en})
+
+
+@dataclass
+class Exercise:
+    """An exercise: what to compute, how to check it, and the mistakes it must catch.
+
+    - ``name``: ``"NN.short_name"``, NN the chapter number (``"05.forget_gate"``).
+    - ``title``, ``hint``: ``{"ko": ..., "en": ...}``.
+    - ``reference``: the solution, a plain NumPy function; ``solution(name)`` shows its source.
+    - ``cases``: fixed :class:`Case` objects, chosen so the usual mistakes fail.
+    - ``random_case``: ``rng -> dict of arguments`` (or ``None``), for ``n_random`` more cases.
+    - ``rtol``, ``atol``: tolerance for float results (integers must match exactly).
+    - ``output_names``: names of the parts when the function returns a tuple, e.g. ``("h", "c")``.
+    - ``wrong``: known wrong versions, ``{"what is wrong": function}``; the tests check that
+      ``check`` rejects every one of them. They are never shown to the reader.
+    """
+
+    name: str
+    title: dict[str, str]
+    hint: dict[str, str]
+    reference: Callable
+    cases: list[Case]
+    random_case: Callable[[np.random.Generator], dict] | None = None
+    n_random: int = DEFAULT_N_RANDOM
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    output_names: tuple[str, ...] = ()
+    wrong: dict[str, Callable] = field(default_factory=dict)
+
+    def all_cases(self) -> list[Case]:
+        """The fixed cases followed by the random ones (seeds 0, 1, ... so runs repeat)."""
+        cases = list(self.cases)
+        if self.random_case is not None:
+            for seed in range(self.n_random):
+                args = self.random_case(np.random.default_rng(seed))
+                label = {"ko": f"무작위 사례 (seed={seed})", "en": f"random case (seed={seed})"}
+                cases.append(Case(args=args, label=label))
+        return cases
+
+
+def register(**fields: Any) -> Exercise:
+    """Create an :class:`Exercise` from keyword arguments and add it to the registry."""
+    exercise = Exercise(**fields)
+    if exercise.name in _REGISTRY:
+        raise ValueError(f"exercise {exercise.name!r} is registered twice")
+    _REGISTRY[exercise.name] = exercise
+    return exercise
+
+
+def get(name: str) -> Exercise:
+    """Return the registered exercise called ``name`` (a helpful ``KeyError`` otherwise)."""
+    if name not in _REGISTRY:
+        close = difflib.get_close_matches(name, list(_REGISTRY), n=3)
+        extra = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise KeyError(f"no exercise called {name!r}.{extra} See list_exercises().")
+    return _REGISTRY[name]
+
+
+# ----------------------------------------------------------------------------------------
+# Feedback sentences, in both editions
+# ----------------------------------------------------------------------------------------
+
+MESSAGES = {
+    "passed": {
+        "ko": "✓ {name}: {n}개 사례를 모두 통과했습니다 (고정 {fixed}개, 무작위 {random}개).",
+        "en": "✓ {name}: all {n} cases passed ({fixed} fixed, {random} random).",
+    },
+    "header": {
+        "ko": "✗ {name}: {k}/{n}번째 사례에서 멈췄습니다 — {label}",
+        "en": "✗ {name}: stopped at case {k} of {n} — {label}",
+    },
+    "not_done": {
+        "ko": "… {name}: 아직 풀지 않았습니다. `raise NotImplementedError` 줄을 지우고 "
+        "코드를 채운 뒤 다시 실행하세요.",
+        "en": "… {name}: not done yet. Replace the `raise NotImplementedError` line "
+        "with your code and run the cell again.",
+    },
+    "not_callable": {
+        "ko": "✗ {name}: check에는 함수 자체를 넘겨야 합니다 (괄호 없이, 예: check(name, {fn})). "
+        "받은 것: {got}.",
+        "en": "✗ {name}: pass the function itself to check, without calling it "
+        "(e.g. check(name, {fn})). Got: {got}.",
+    },
+    "call": {
+        "ko": "  호출: {call}",
+        "en": "  call: {call}",
+    },
+    "raised": {
+        "ko": "  함수가 예외를 일으켰습니다: {error}",
+        "en": "  your function raised an exception: {error}",
+    },
+    "raised_type": {
+        "ko": "  인자 개수나 이름이 맞는지 보세요: check는 위의 순서대로 인자를 넘깁니다.",
+        "en": "  Check the parameters: check passes the arguments in the order shown above.",
+    },
+    "raised_shape": {
+        "ko": "  모양을 확인하세요: {shapes}.",
+        "en": "  Check the shapes: {shapes}.",
+    },
+    "timeout": {
+        "ko": "  {limit:g}초 안에 끝나지 않았습니다. 끝나지 않는 반복문이 있는지 보세요.",
+        "en": "  it did not finish within {limit:g} s. Look for a loop that never ends.",
+    },
+    "none": {
+        "ko": "  함수가 None을 돌려주었습니다. 마지막에 `return`을 빠뜨리지 않았나요?",
+        "en": "  your function returned None. Did you forget the `return`?",
+    },
+    "list": {
+        "ko": "  {kind}을(를) 돌려주었습니다. NumPy 배열로 돌려주세요 (np.asarray(...)).",
+        "en": "  it returned a {kind}; return a NumPy array instead (np.asarray(...)).",
+    },
+    "not_array": {
+        "ko": "  NumPy 배열을 기대했는데 {kind}을(를) 돌려주었습니다.",
+        "en": "  expected a NumPy array but got a {kind}.",
+    },
+    "not_number": {
+        "ko": "  숫자 하나를 기대했는데 {kind}을(를) 돌려주었습니다.",
+        "en": "  expected a single number but got a {kind}.",
+    },
+    "not_int": {
+        "ko": "  정수(int)를 기대했는데 소수 {got!r}을(를) 돌려주었습니다.",
+        "en": "  expected a whole number (an int) but got the float {got!r}.",
+    },
+    "not_tuple": {
+        "ko": "  {n}개 값의 튜플 ({names})을 기대했는데 {kind}을(를) 돌려주었습니다. "
+        "`return {names}`처럼 돌려주세요.",
+        "en": "  expected a tuple of {n} values ({names}) but got a {kind}. "
+        "Return them as `return {names}`.",
+    },
+    "tuple_len": {
+        "ko": "  {n}개 값 ({names})을 기대했는데 {got}개를 돌려주었습니다.",
+        "en": "  expected {n} values ({names}) but got {got}.",
+    },
+    "part": {
+        "ko": "  [{part}] ",
+        "en": "  [{part}] ",
+    },
+    "shape": {
+        "ko": "모양이 다릅니다: 기대한 모양 {expected}, 받은 모양 {got}.",
+        "en": "wrong shape: expected {expected}, got {got}.",
+    },
+    "dtype": {
+        "ko": "자료형(dtype)이 다릅니다: 기대한 것 {expected}, 받은 것 {got}.",
+        "en": "wrong dtype: expected {expected}, got {got}.",
+    },
+    "nan": {
+        "ko": "NaN이나 inf가 있습니다 (위치 {index}). 0으로 나누거나 넘치는 계산이 없는지 보세요.",
+        "en": "it contains NaN or inf (at index {index}). Look for a division by zero "
+        "or an overflow.",
+    },
+    "values": {
+        "ko": "값이 다릅니다. 처음 다른 곳은 위치 {index}: 기대한 값 {expected}, 받은 값 {got}.",
+        "en": "wrong values. First difference at index {index}: expected {expected}, "
+        "got {got}.",
+    },
+    "value": {
+        "ko": "값이 다릅니다: 기대한 값 {expected}, 받은 값 {got}.",
+        "en": "wrong value: expected {expected}, got {got}.",
+    },
+    "arrays": {
+        "ko": "    기대한 값: {expected}\n    받은 값:   {got}",
+        "en": "    expected: {expected}\n    got:      {got}",
+    },
+    "mutated": {
+        "ko": "  함수가 입력 `{arg}`를 제자리에서 바꿨습니다. 새 배열을 만들어 돌려주세요 "
+        "(예: `c_prev *= f` 대신 `f * c_prev`).",
+        "en": "  your function changed its input `{arg}` in place. Build a new array "
+        "instead (e.g. `f * c_prev`, not `c_prev *= f`).",
+    },
+    "warned": {
+        "ko": "  참고: 경고가 있었습니다 — {warning}",
+        "en": "  note: your function issued a warning — {warning}",
+    },
+}
+
+
+def _say(key: str, lang: str, **values: Any) -> str:
+    return MESSAGES[key][lang].format(**values)
+
+
+def _lang(lang: str | None) -> str:
+    if lang is None:
+        from .. import get_lang
+
+        lang = get_lang()
+    return lang if lang in ("ko", "en") else "en"
+
+
+class Message(str):
+    """A string that a notebook shows as plain text (no quotes, real line breaks)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+# ----------------------------------------------------------------------------------------
+# The result of a check
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class CheckResult:
+    """What ``check`` found. Truthy only when every case passed.
+
+    ``status`` is one of ``"passed"``, ``"not_done"``, ``"failed"`` (a wrong answer),
+    ``"error"`` (the function raised), ``"timeout"`` or ``"not_callable"``.
+    """
+
+    name: str
+    status: str
+    message: str
+    n_cases: int
+    n_passed: int
+    printed: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def _ipython_display_(self) -> None:
+        # The feedback was printed already; showing the object again would repeat it.
+        if not self.printed:
+            print(self.message)
+
+
+# ----------------------------------------------------------------------------------------
+# Calling the reader's function safely
+# ----------------------------------------------------------------------------------------
+
+
+class _TimeUp(BaseException):
+    """Raised inside the reader's function when its time is up (not an ``Exception``, so a
+    bare ``except Exception`` in the reader's code cannot swallow it)."""
+
+
+def _call_with_time_limit(fn: Callable, args: list, limit: float):
+    """Call ``fn(*args)``; return ``(value, error, elapsed, warnings)``.
+
+    On Unix, in the main thread, a timer interrupts a call that runs over ``limit``
+    seconds (a Jupyter or Colab cell runs there). Elsewhere the call runs to the end and
+    is reported as too slow afterwards.
+    """
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    use_alarm = hasattr(signal, "setitimer") and in_main_thread
+    old_handler = None
+    if use_alarm:
+
+        def on_alarm(signum, frame):
+            raise _TimeUp
+
+        old_handler = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, limit)
+    start = time.perf_counter()
+    value, error = None, None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value = fn(*args)
+        except _TimeUp as exc:
+            error = exc
+        except (Exception, SystemExit) as exc:  # the reader's code, whatever it does
+            error = exc
+        finally:
+            if use_alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, old_handler)
+    elapsed = time.perf_counter() - start
+    if error is None and elapsed > limit:
+        error = _TimeUp()
+    return value, error, elapsed, list(caught)
+
+
+# ----------------------------------------------------------------------------------------
+# Comparing an answer with the expected one
+# ----------------------------------------------------------------------------------------
+
+
+def _kind(value: Any) -> str:
+    """A short description of what a value is: 'list', 'float', 'ndarray of shape (3,)'."""
+    if isinstance(value, np.ndarray):
+        return f"ndarray {value.shape} {value.dtype}"
+    return type(value).__name__
+
+
+def _fmt_number(value: Any) -> str:
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    return f"{float(value):.6g}"
+
+
+def _fmt_array(a: np.ndarray) -> str:
+    return np.array2string(np.asarray(a), precision=4, suppress_small=True, threshold=12,
+                           max_line_width=90)
+
+
+def _index(flat_index: int, shape: tuple) -> str:
+    idx = np.unravel_index(flat_index, shape) if shape else ()
+    return "[" + ", ".join(str(int(i)) for i in idx) + "]"
+
+
+def _compare_array(expected: np.ndarray, got: Any, ex: Exercise, lang: str) -> str | None:
+    if isinstance(got, (list, tuple)):
+        return _say("list", lang, kind=type(got).__name__).strip()
+    if not isinstance(got, np.ndarray):
+        return _say("not_array", lang, kind=_kind(got)).strip()
+    if got.shape != expected.shape:
+        return _say("shape", lang, expected=expected.shape, got=got.shape)
+    if got.dtype.kind != expected.dtype.kind or (
+        expected.dtype.kind == "f" and got.dtype != expected.dtype
+    ):
+        return _say("dtype", lang, expected=expected.dtype, got=got.dtype)
+    if got.dtype.kind in "fc":
+        bad = ~np.isfinite(got) & np.isfinite(expected)
+        if bad.any():
+            return _say("nan", lang, index=_index(int(np.flatnonzero(bad)[0]), got.shape))
+        close = np.isclose(got, expected, rtol=ex.rtol, atol=ex.atol, equal_nan=True)
+    else:
+        close = got == expected
+    if close.all():
+        return None
+    first = int(np.flatnonzero(~close.ravel())[0])
+    text = _say("values", lang, index=_index(first, got.shape),
+                expected=_fmt_number(expected.ravel()[first]),
+                got=_fmt_number(got.ravel()[first]))
+    if expected.size <= 12:
+        text += "\n" + _say("arrays", lang, expected=_fmt_array(expected), got=_fmt_array(got))
+    return text
+
+
+def _compare_number(expected: Any, got: Any, ex: Exercise, lang: str) -> str | None:
+    if isinstance(got, np.ndarray) and got.ndim == 0:
+        got = got[()]
+    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.number)):
+        return _say("not_number", lang, kind=_kind(got)).strip()
+    if isinstance(expected, (int, np.integer)):
+        if isinstance(got, (float, np.floating)):
+            if not math.isfinite(got) or got != int(got):
+                return _say("not_int", lang, got=float(got)).strip()
+            got = int(got)
+        return None if int(got) == int(expected) else _say(
+            "value", lang, expected=_fmt_number(expected), got=_fmt_number(got))
+    if not math.isfinite(float(got)) and math.isfinite(float(expected)):
+        return _say("nan", lang, index="-")
+    if math.isclose(float(got), float(expected), rel_tol=ex.rtol, abs_tol=ex.atol):
+        return None
+    return _say("value", lang, expected=_fmt_number(expected), got=_fmt_number(got))
+
+
+def _compare_one(expected: Any, got: Any, ex: Exercise, lang: str) -> str | None:
+    if got is None:
+        return _say("none", lang).strip()
+    if isinstance(expected, np.ndarray):
+        return _compare_array(expected, got, ex, lang)
+    return _compare_number(expected, got, ex, lang)
+
+
+def compare(expected: Any, got: Any, ex: Exercise, lang: str) -> str | None:
+    """Return ``None`` when ``got`` matches ``expected``, else one sentence saying how not."""
+    if not isinstance(expected, tuple):
+        problem = _compare_one(expected, got, ex, lang)
+        return None if problem is None else "  " + problem
+    names = ", ".join(ex.output_names) or f"{len(expected)} values"
+    if got is None:
+        return _say("none", lang)
+    if not isinstance(got, (tuple, list)):
+        return _say("not_tuple", lang, n=len(expected), names=names, kind=_kind(got))
+    if len(got) != len(expected):
+        return _say("tuple_len", lang, n=len(expected), names=names, got=len(got))
+    for k, (want, have) in enumerate(zip(expected, got, strict=True)):
+        problem = _compare_one(want, have, ex, lang)
+        if problem is not None:
+            part = ex.output_names[k] if k < len(ex.output_names) else str(k)
+            return _say("part", lang, part=part) + problem
+    return None
+
+
+# ----------------------------------------------------------------------------------------
+# check, hint, solution, list_exercises
+# ----------------------------------------------------------------------------------------
+
+
+def _describe_arg(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        if value.size <= 6:
+            return _fmt_array(value)
+        return f"<array {value.shape}>"
+    if isinstance(value, SimpleNamespace):
+        inner = ", ".join(f"{k}{np.shape(v)}" for k, v in vars(value).items())
+        return f"<p: {inner}>"
+    return repr(value)
+
+
+def _shapes_text(c: Case) -> str:
+    parts = []
+    for k, v in c.args.items():
+        if isinstance(v, SimpleNamespace):
+            parts += [f"p.{n} {np.shape(a)}" for n, a in vars(v).items()]
+        elif isinstance(v, np.ndarray):
+            parts.append(f"{k} {v.shape}")
+    return ", ".join(parts)
+
+
+def _call_text(ex: Exercise, c: Case) -> str:
+    args = ", ".join(f"{k}={_describe_arg(v)}" for k, v in c.args.items())
+    return f"{ex.reference.__name__}({args})"
+
+
+def _same(a: Any, b: Any) -> bool:
+    """True when an input is unchanged after the call (arrays compared bit for bit)."""
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(
+            a, b, equal_nan=True)
+    if isinstance(a, SimpleNamespace):
+        return isinstance(b, SimpleNamespace) and all(
+            _same(v, getattr(b, k, None)) for k, v in vars(a).items())
+    return True
+
+
+def _error_text(error: BaseException) -> str:
+    text = f"{type(error).__name__}: {error}".strip().rstrip(":")
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _check_case(ex: Exercise, fn: Callable, c: Case, lang: str, limit: float):
+    """Run one case; return ``(status, problem text or None, warnings)``."""
+    expected = ex.reference(*copy.deepcopy(list(c.args.values())))
+    given = copy.deepcopy(list(c.args.values()))
+    got, error, _, caught = _call_with_time_limit(fn, given, limit)
+    if isinstance(error, NotImplementedError):
+        return "not_done", None, caught
+    if isinstance(error, _TimeUp):
+        return "timeout", _say("timeout", lang, limit=limit), caught
+    if error is not None:
+        text = _say("raised", lang, error=_error_text(error))
+        if isinstance(error, TypeError) and "argument" in str(error):
+            text += "\n" + _say("raised_type", lang)
+        elif isinstance(error, ValueError) and ("shape" in str(error) or "dimension" in str(error)):
+            text += "\n" + _say("raised_shape", lang, shapes=_shapes_text(c))
+        return "error", text, caught
+    for (arg, before), after in zip(c.args.items(), given, strict=True):
+        if not _same(before, after):
+            return "failed", _say("mutated", lang, arg=arg), caught
+    try:
+        problem = compare(expected, got, ex, lang)
+    except Exception as exc:  # an exotic return value that NumPy cannot compare
+        problem = "  " + _say("not_array", lang, kind=_kind(got)).strip() + f" ({exc})"
+    return ("failed" if problem else "passed"), problem, caught
+
+
+def check(name: str, fn: Callable, lang: str | None = None, time_limit: float | None = None,
+          verbose: bool = True) -> CheckResult:
+    """Grade the reader's function ``fn`` for exercise ``name`` (chapter 00 shows how).
+
+    Runs the fixed cases, then the random ones, stops at the first failure and prints one
+    short paragraph in the edition's language (``lang`` or ``lstm_lib.get_lang()``):
+    which case, what was called, what was expected and what came back. Returns a
+    :class:`CheckResult`; ``assert check(...)`` passes only when every case passed.
+    ``time_limit`` is the number of seconds one call may take.
+    """
+    ex = get(name)
+    lang = _lang(lang)
+    limit = DEFAULT_TIME_LIMIT if time_limit is None else float(time_limit)
+    cases = ex.all_cases()
+    n = len(cases)
+    if not callable(fn):
+        message = _say("not_callable", lang, name=name, fn=ex.reference.__name__,
+                       got=_kind(fn))
+        return _finish(CheckResult(name, "not_callable", message, n, 0), verbose)
+    notes: list[str] = []
+    for k, c in enumerate(cases, start=1):
+        status, problem, caught = _check_case(ex, fn, c, lang, limit)
+        notes += [_error_text(w.message) if isinstance(w.message, Warning) else str(w.message)
+                  for w in caught]
+        if status == "passed":
+            continue
+        if status == "not_done":
+            message = _say("not_done", lang, name=name)
+            return _finish(CheckResult(name, status, message, n, k - 1), verbose)
+        label = c.label.get(lang) or c.label.get("en") or ""
+        lines = [
+            _say("header", lang, name=name, k=k, n=n, label=label),
+            _say("call", lang, call=_call_text(ex, c)),
+            problem,
+        ]
+        return _finish(CheckResult(name, status, "\n".join(lines), n, k - 1), verbose)
+    fixed = len(ex.cases)
+    message = _say("passed", lang, name=name, n=n, fixed=fixed, random=n - fixed)
+    if notes:
+        message += "\n" + _say("warned", lang, warning=notes[0])
+    return _finish(CheckResult(name, "passed", message, n, n), verbose)
+
+
+def _finish(result: CheckResult, verbose: bool) -> CheckResult:
+    if verbose:
+        print(result.message)
+        result.printed = True
+    return result
+
+
+def hint(name: str, lang: str | None = None) -> Message:
+    """Return the hint for exercise ``name`` in the edition's language."""
+    ex = get(name)
+    lang = _lang(lang)
+    return Message(f"{ex.name} — {ex.title[lang]}\n" + textwrap.fill(ex.hint[lang], width=88))
+
+
+def solution(name: str) -> Message:
+    """Return the source of the reference solution of exercise ``name``, ready to read."""
+    return Message(inspect.getsource(get(name).reference).rstrip())
+
+
+def list_exercises(chapter: str | int | None = None, lang: str | None = None) -> Message:
+    """List the registered exercises (of one chapter, e.g. ``"05"`` or ``5``, if given)."""
+    lang = _lang(lang)
+    prefix = None if chapter is None else f"{int(chapter):02d}."
+    lines = [f"{ex.name:24s} {ex.title[lang]}" for ex in sorted(_REGISTRY.values(),
+                                                               key=lambda e: e.name)
+             if prefix is None or ex.name.startswith(prefix)]
+    return Message("\n".join(lines))
+
+
+def names() -> list[str]:
+    """All registered exercise names, sorted (used by the tests)."""
+    return sorted(_REGISTRY)
+
+
+# ----------------------------------------------------------------------------------------
+# Helpers for writing cases (used by the chNN.py modules)
+# ----------------------------------------------------------------------------------------
+
+
+def random_sizes(rng: np.random.Generator) -> tuple[int, int]:
+    """Random sizes ``(D, H)`` for a random case, with ``D != H`` so that mixing up
+    ``[h_prev, x]`` and ``[x, h_prev]`` or transposing a weight cannot go unnoticed."""
+    H = int(rng.integers(1, 5))
+    D = int(rng.integers(1, 6))
+    return (D + 1 if D == H else D), H
+
+
+def random_gate_args(rng: np.random.Generator, weight: str, bias: str) -> dict:
+    """Arguments ``x, h_prev, <weight>, <bias>`` for one gate, with random sizes."""
+    D, H = random_sizes(rng)
+    return {
+        "x": rng.normal(size=D),
+        "h_prev": rng.uniform(-1, 1, size=H),
+        weight: rng.normal(scale=0.8, size=(H, H + D)),
+        bias: rng.normal(scale=0.5, size=H),
+    }

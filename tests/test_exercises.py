@@ -1,0 +1,274 @@
+"""Tests for lstm_lib.exercises: every reference passes, every known wrong version fails,
+and no kind of broken reader code makes ``check`` raise.
+
+The tests loop over *every* registered exercise, so an exercise added in a new
+``chNN.py`` is covered without writing any test code.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+from lstm_lib.exercises import check, get, hint, list_exercises, names, solution
+from lstm_lib.exercises.core import MESSAGES, CheckResult
+
+ALL = names()
+WRONG = [(name, what) for name in ALL for what in get(name).wrong]
+LANGS = ["ko", "en"]
+
+
+def _quiet_check(name, fn, lang="en", time_limit=0.5):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return check(name, fn, lang=lang, time_limit=time_limit, verbose=False)
+
+
+def test_registry_has_the_part_two_exercises():
+    expected = {
+        "05.forget_gate", "05.survival_steps", "06.input_gate", "06.candidate",
+        "07.cell_update", "07.cell_over_time", "08.output_and_hidden", "08.lstm_step",
+    }
+    assert expected <= set(ALL)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_exercise_is_well_formed(name):
+    ex = get(name)
+    chapter, short = name.split(".")
+    assert len(chapter) == 2 and chapter.isdigit() and short.isidentifier()
+    for lang in LANGS:
+        assert ex.title[lang].strip() and ex.hint[lang].strip()
+        for c in ex.cases:
+            assert c.label[lang].strip()
+    assert len(ex.cases) >= 2, "a few fixed cases"
+    assert ex.random_case is not None
+    assert len(ex.wrong) >= 3, "each exercise lists the usual mistakes it must catch"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ALL)
+def test_reference_passes(name, lang, capsys):
+    result = check(name, get(name).reference, lang=lang)
+    assert result and result.status == "passed"
+    assert result.n_passed == result.n_cases >= len(get(name).cases) + 1
+    out = capsys.readouterr().out
+    assert name in out and "✓" in out
+
+
+@pytest.mark.parametrize("name,what", WRONG)
+def test_wrong_version_is_rejected(name, what):
+    result = _quiet_check(name, get(name).wrong[what])
+    assert not result, f"{name}: the wrong version {what!r} passed"
+    assert result.status in {"failed", "error"}
+    assert "✗" in result.message
+
+
+def test_survival_steps_accepts_the_formula_solution():
+    def by_formula(f, threshold):
+        return math.ceil(math.log(threshold) / math.log(f))
+
+    def numpy_formula(f, threshold):
+        return np.ceil(np.log(threshold) / np.log(f))  # an integral float is accepted
+
+    assert _quiet_check("05.survival_steps", by_formula)
+    assert _quiet_check("05.survival_steps", numpy_formula)
+
+
+# --- broken reader code never makes check raise ------------------------------------------
+
+
+def _raise_not_implemented(*args):
+    raise NotImplementedError
+
+
+def _raise_error(*args):
+    raise RuntimeError("boom")
+
+
+def _return_none(*args):
+    return None
+
+
+def _return_list(name):
+    ref = get(name).reference
+    return lambda *args: _to_list(ref(*args))
+
+
+def _to_list(value):
+    if isinstance(value, tuple):
+        return tuple(np.asarray(v).tolist() for v in value)
+    return np.asarray(value).tolist() if isinstance(value, np.ndarray) else [value]
+
+
+def _wrong_shape(name):
+    ref = get(name).reference
+
+    def fn(*args):
+        out = ref(*args)
+        if isinstance(out, tuple):
+            return tuple(np.append(np.asarray(v), 0.0) for v in out)
+        return np.append(np.asarray(out), 0.0)
+
+    return fn
+
+
+def _wrong_dtype(name):
+    ref = get(name).reference
+
+    def fn(*args):
+        out = ref(*args)
+        if isinstance(out, tuple):
+            return tuple(np.asarray(v).astype(np.int64) for v in out)
+        if isinstance(out, np.ndarray):
+            return out.astype(np.int64)
+        return str(out)
+
+    return fn
+
+
+def _nan(name):
+    ref = get(name).reference
+
+    def fn(*args):
+        out = ref(*args)
+        if isinstance(out, tuple):
+            return tuple(np.full(np.shape(v), np.nan) for v in out)
+        return np.full(np.shape(out), np.nan) if np.ndim(out) else float("nan")
+
+    return fn
+
+
+def _endless(*args):
+    while True:
+        pass
+
+
+def _sleepy(*args):
+    time.sleep(2)
+
+
+def _wrong_arity(a):
+    return a
+
+
+def _warns(name):
+    ref = get(name).reference
+
+    def fn(*args):
+        np.exp(np.float64(1000.0))  # RuntimeWarning: overflow
+        return ref(*args)
+
+    return fn
+
+
+GARBAGE = {
+    "stub": (lambda name: _raise_not_implemented, {"not_done"}),
+    "exception": (lambda name: _raise_error, {"error"}),
+    "none": (lambda name: _return_none, {"failed"}),
+    "list": (_return_list, {"failed"}),
+    "wrong shape": (_wrong_shape, {"failed"}),
+    "wrong dtype": (_wrong_dtype, {"failed"}),
+    "nan": (_nan, {"failed"}),
+    "endless loop": (lambda name: _endless, {"timeout"}),
+    "sleeps too long": (lambda name: _sleepy, {"timeout"}),
+    "wrong number of parameters": (lambda name: _wrong_arity, {"error"}),
+    "not a function": (lambda name: 42, {"not_callable"}),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", list(GARBAGE))
+@pytest.mark.parametrize("name", ALL)
+def test_garbage_gives_a_sentence_not_a_traceback(name, kind, lang):
+    make, statuses = GARBAGE[kind]
+    result = check(name, make(name), lang=lang, time_limit=0.1, verbose=False)
+    assert isinstance(result, CheckResult)
+    assert not result
+    assert result.status in statuses, (kind, result.status, result.message)
+    assert "Traceback" not in result.message
+    assert result.message.strip()
+    if lang == "ko":
+        assert any("\uac00" <= ch <= "\ud7a3" for ch in result.message), "Korean feedback"
+
+
+def test_timeout_is_quick():
+    start = time.perf_counter()
+    result = check("05.forget_gate", _endless, lang="en", time_limit=0.1, verbose=False)
+    assert result.status == "timeout"
+    assert time.perf_counter() - start < 1.0
+
+
+def test_input_mutation_is_reported():
+    ref = get("07.cell_update").reference
+
+    def in_place(c_prev, f, i, g):
+        c_prev *= f
+        c_prev += i * g
+        return c_prev
+
+    result = _quiet_check("07.cell_update", in_place)
+    assert result.status == "failed" and "in place" in result.message
+    assert _quiet_check("07.cell_update", ref)
+
+
+def test_reader_warnings_are_caught_and_noted():
+    for name in ["05.forget_gate", "08.lstm_step"]:
+        result = _quiet_check(name, _warns(name))
+        assert result, result.message
+        assert "warning" in result.message
+
+
+def test_feedback_names_the_case_and_the_difference():
+    wrong = get("05.forget_gate").wrong["bias missing"]
+    result = _quiet_check("05.forget_gate", wrong)
+    assert "case 2 of" in result.message
+    assert "expected" in result.message and "got" in result.message
+    ko = check("05.forget_gate", wrong, lang="ko", verbose=False)
+    assert "기대한 값" in ko.message
+
+
+def test_language_defaults_to_the_edition(monkeypatch):
+    import lstm_lib
+
+    monkeypatch.setitem(lstm_lib._state, "lang", "en")
+    assert "not done yet" in check("05.forget_gate", _raise_not_implemented, verbose=False).message
+    monkeypatch.setitem(lstm_lib._state, "lang", "ko")
+    assert "아직" in check("05.forget_gate", _raise_not_implemented, verbose=False).message
+
+
+def test_check_prints_once_and_result_does_not_repeat(capsys):
+    result = check("05.forget_gate", _raise_not_implemented, lang="en")
+    assert capsys.readouterr().out.count("not done yet") == 1
+    result._ipython_display_()
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_hint_and_solution(name):
+    for lang in LANGS:
+        text = hint(name, lang=lang)
+        assert name in text and get(name).title[lang] in text
+        assert repr(text) == str(text)
+    source = solution(name)
+    assert source.startswith("def ") and get(name).reference.__name__ in source
+    namespace = {"np": np, "math": math}
+    exec(source, namespace)  # the printed solution is self-contained
+    assert _quiet_check(name, namespace[get(name).reference.__name__])
+
+
+def test_list_exercises_and_unknown_names():
+    assert "05.forget_gate" in list_exercises()
+    assert "06." not in list_exercises(chapter=5)
+    assert "06.input_gate" in list_exercises(chapter="06", lang="en")
+    with pytest.raises(KeyError, match="05.forget_gate"):
+        check("05.forget_gat", _raise_not_implemented)
+
+
+def test_every_message_exists_in_both_languages():
+    for key, texts in MESSAGES.items():
+        assert set(texts) == set(LANGS), key
