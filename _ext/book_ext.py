@@ -1,0 +1,91 @@
+"""Sphinx extension for the book's two editions (loaded from _config.yml).
+
+It does two things Jupyter Book does not do on its own:
+
+1. Korean search. Sphinx has no Korean search language, and Korean attaches particles to
+   words ("게이트는", "게이트를"), so a search for "게이트" would miss a page that only says
+   "게이트는". We index every Hangul word together with its prefixes of two or more
+   syllables, so the bare word is found whatever particle follows it.
+2. Offline equations. MathJax comes from the PyPI package ``sphinx-mathjax-offline``
+   (its folder name has dashes, so it cannot be loaded as an extension); we copy its
+   files into the site's ``_static/mathjax`` and ``mathjax_path`` in _config.yml points
+   there. No page asks a CDN for anything.
+3. The edition switch. Every page gets a link to the same page in the other edition.
+   Both editions are built into one site, ``ko/`` and ``en/`` side by side, and chapter
+   files have the same names in ``chapters/ko/`` and ``chapters/en/``.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib.metadata import distribution
+from pathlib import Path
+
+from sphinx.search import SearchLanguage
+from sphinx.util.fileutil import copy_asset
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
+
+
+class SearchKorean(SearchLanguage):
+    """Split text into words and add the 2+ syllable prefixes of every Hangul word."""
+
+    lang = "ko"
+    language_name = "Korean"
+
+    def split(self, input: str) -> list[str]:  # noqa: A002 - Sphinx's signature
+        words = []
+        for word in self._word_re.findall(input):
+            words.append(word)
+            if HANGUL.match(word):
+                words.extend(word[:n] for n in range(2, len(word)))
+        return words
+
+    def word_filter(self, word: str) -> bool:
+        return len(word) > 0
+
+
+def other_edition_url(pagename: str, edition: str, other: str) -> str:
+    """Relative URL from ``<edition>/<pagename>.html`` to the same page in ``other``."""
+    target = pagename.replace(f"chapters/{edition}/", f"chapters/{other}/")
+    depth = pagename.count("/") + 1  # +1 climbs out of the edition folder itself
+    return "../" * depth + f"{other}/{target}.html"
+
+
+def add_edition_switch(app, pagename, templatename, context, doctree):
+    edition = app.config.book_edition
+    other = app.config.book_other_edition
+    if not edition or not other:
+        return
+    url = other_edition_url(pagename, edition, other)
+    context["book_other_edition_url"] = url
+    if "body" in context:
+        link = (
+            f'<p class="edition-switch"><a class="edition-link" hreflang="{other}" '
+            f'href="{url}">{LANGUAGE_NAMES[other]}</a></p>\n'
+        )
+        context["body"] = link + context["body"]
+
+
+def mathjax_folder() -> Path:
+    """The MathJax 3 files shipped inside the sphinx-mathjax-offline package."""
+    dist = distribution("sphinx-mathjax-offline")
+    folder = Path(dist.locate_file("sphinx-mathjax-offline/static/mathjax"))
+    if not (folder / "tex-chtml.js").exists():
+        raise FileNotFoundError(f"MathJax not found in {folder}")
+    return folder
+
+
+def copy_mathjax(app, exc):
+    if exc is None and app.builder.format == "html":
+        copy_asset(str(mathjax_folder()), str(Path(app.outdir) / "_static" / "mathjax"))
+
+
+def setup(app):
+    app.add_config_value("book_edition", "", "html")
+    app.add_config_value("book_other_edition", "", "html")
+    app.add_search_language(SearchKorean)
+    app.connect("html-page-context", add_edition_switch)
+    app.connect("build-finished", copy_mathjax)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,71 @@
+"""lstm_lib: the code behind *LSTM from the Ground Up / 처음부터 배우는 LSTM*.
+
+Every chapter notebook imports this package. Its modules are flat and small, and each
+public function names the chapter that teaches it:
+
+- ``lstm_lib.functional``: stable sigmoid and tanh and their derivatives (chapters 01, 05)
+- ``lstm_lib.rnn``, ``lstm_lib.lstm``, ``lstm_lib.gru``: NumPy cells, forward and backward
+  (chapters 01, 04-10, 13)
+- ``lstm_lib.models``: PyTorch modules for the training chapters (09, 11-14)
+- ``lstm_lib.exercises``: ``check``, ``hint``, ``solution``, ``list_exercises``
+- ``lstm_lib.viz`` and ``lstm_lib.widgets``: cell diagrams, plots and live explorers
+- ``lstm_lib.fonts``: a Korean-capable font for matplotlib figures (chapter 00)
+"""
+
+from __future__ import annotations
+
+import random
+
+__version__ = "0.1.0"
+
+LANGUAGES = ("ko", "en")
+_state = {"lang": "ko"}
+
+
+def get_lang() -> str:
+    """Return the edition language set by :func:`setup` ("ko" or "en")."""
+    return _state["lang"]
+
+
+def setup(lang: str = "ko", seed: int | None = 0) -> None:
+    """Prepare a chapter notebook (chapter 00 explains the setup cell).
+
+    Sets the language used by figures and by ``check(...)`` feedback, registers a
+    Korean-capable font with matplotlib, and seeds Python, NumPy and PyTorch.
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}")
+    _state["lang"] = lang
+    from .fonts import use_korean_font
+
+    use_korean_font()
+    if seed is not None:
+        seed_everything(seed)
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python's ``random``, NumPy's legacy global generator and PyTorch."""
+    import numpy as np
+
+    random.seed(seed)
+    np.random.seed(seed)
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch is a dependency, but stay usable without it
+        return
+    torch.manual_seed(seed)
+
+
+def glue(name: str, value, display: bool = False):
+    """Store ``value`` under ``name`` for the book's text (MyST-NB's ``glue``).
+
+    In the rendered book, ``{glue:text}`name``` in the prose shows the value this cell
+    computed, so no number in the text is typed by hand. Outside Jupyter Book (Colab, a
+    plain Jupyter) MyST-NB may be missing; then the value is simply returned.
+    """
+    try:
+        from myst_nb import glue as _glue
+    except ImportError:
+        return value
+    _glue(name, value, display=display)
+    return value
