@@ -1,0 +1,128 @@
+"""Input checks shared by the NumPy cells (``rnn``, ``lstm``, ``gru``).
+
+Every public function of the cells runs its inputs through these helpers first, so a
+wrong shape, a wrong dtype or a NaN is reported where it enters, with the expected and
+the actual value in the message, instead of surfacing as a confusing error (or a silent
+NaN) many lines later. Nothing here is taught in a chapter; the appendix's
+troubleshooting page lists the messages.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def float_dtype(dtype) -> np.dtype:
+    """Return ``dtype`` as a NumPy dtype, accepting only float32 and float64."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError as err:
+        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from err
+    if dtype not in FLOAT_DTYPES:
+        raise TypeError(f"dtype must be float32 or float64, got {dtype}")
+    return dtype
+
+
+def as_array(value, name: str, dtype: np.dtype) -> np.ndarray:
+    """Convert ``value`` to an array of the parameters' ``dtype``.
+
+    Python lists, scalars and integer arrays are converted; a float array of the *other*
+    precision is refused (converting it silently would hide a float32/float64 mix-up).
+    """
+    if not isinstance(value, np.ndarray | list | tuple | int | float | np.number):
+        raise TypeError(f"{name} must be a NumPy array, got {type(value).__name__}")
+    array = np.asarray(value)
+    if array.dtype.kind in "biu":
+        return array.astype(dtype)
+    if array.dtype.kind != "f":
+        raise TypeError(f"{name} must hold real numbers (float32 or float64), got {array.dtype}")
+    if array.dtype != dtype:
+        raise TypeError(
+            f"{name} has dtype {array.dtype} but the parameters are {dtype}; "
+            f"convert one of them, e.g. {name}.astype(np.{dtype})"
+        )
+    return array
+
+
+def check_finite(array: np.ndarray, name: str) -> None:
+    """Raise ``ValueError`` naming the first NaN or infinity in ``array``, if any."""
+    if not np.isfinite(array).all():
+        bad = np.argwhere(~np.isfinite(array))[0]
+        where = tuple(int(i) for i in bad)
+        value = array[where] if where else array
+        raise ValueError(f"{name} contains NaN or infinity ({value} at index {where})")
+
+
+def check_shape(array: np.ndarray, expected: tuple, name: str) -> None:
+    """Raise ``ValueError`` unless ``array.shape == expected``."""
+    if array.shape != tuple(expected):
+        raise ValueError(f"{name} must have shape {tuple(expected)}, got {array.shape}")
+
+
+def sequence(X, input_size: int, dtype: np.dtype, name: str = "X") -> tuple[np.ndarray, bool]:
+    """Check a sequence ``X`` of shape (T, B, D) or (T, D); return it as (T, B, D).
+
+    The second value says whether ``X`` was unbatched (T, D), so outputs can be returned in
+    the same form.
+    """
+    X = as_array(X, name, dtype)
+    if X.ndim not in (2, 3):
+        raise ValueError(
+            f"{name} must have shape (T, B, D) or (T, D) with D={input_size}, "
+            f"got {X.ndim}-D shape {X.shape}"
+        )
+    if X.shape[-1] != input_size:
+        expected = f"(T, B, {input_size})" if X.ndim == 3 else f"(T, {input_size})"
+        raise ValueError(f"{name} must have shape {expected}, got {X.shape}")
+    if X.shape[0] == 0 or (X.ndim == 3 and X.shape[1] == 0):
+        raise ValueError(f"{name} must hold at least one time step and one example, "
+                         f"got shape {X.shape}")
+    check_finite(X, name)
+    unbatched = X.ndim == 2
+    return (X[:, None, :] if unbatched else X), unbatched
+
+
+def vector_or_batch(value, size: int, dtype: np.dtype, name: str, what: str = "D"):
+    """Check one step's input: shape (size,) or (B, size). Return it as (B, size) + flag."""
+    array = as_array(value, name, dtype)
+    if array.ndim not in (1, 2) or array.shape[-1] != size:
+        raise ValueError(
+            f"{name} must have shape ({what},) or (B, {what}) with {what}={size}, "
+            f"got {array.shape}"
+        )
+    check_finite(array, name)
+    unbatched = array.ndim == 1
+    return (array[None, :] if unbatched else array), unbatched
+
+
+def state(value, batch: int, hidden_size: int, unbatched: bool, dtype: np.dtype, name: str):
+    """Check an initial or incoming state; ``None`` means zeros. Return it as (B, H)."""
+    if value is None:
+        return np.zeros((batch, hidden_size), dtype=dtype)
+    array = as_array(value, name, dtype)
+    expected = (hidden_size,) if unbatched else (batch, hidden_size)
+    check_shape(array, expected, name)
+    check_finite(array, name)
+    return array.reshape(batch, hidden_size)
+
+
+def gradient(value, expected_shape: tuple, dtype: np.dtype, name: str) -> np.ndarray:
+    """Check an incoming gradient; ``None`` means zeros."""
+    if value is None:
+        return np.zeros(expected_shape, dtype=dtype)
+    array = as_array(value, name, dtype)
+    check_shape(array, expected_shape, name)
+    check_finite(array, name)
+    return array
+
+
+def params(p, params_type: type, module: str) -> None:
+    """Check that ``p`` is the right parameter dataclass with consistent, finite arrays."""
+    if not isinstance(p, params_type):
+        raise TypeError(
+            f"expected {params_type.__name__} (from {module}.init_params or "
+            f"{module}.from_torch), got {type(p).__name__}"
+        )
+    p.check()
