@@ -152,8 +152,10 @@ def _sleepy(*args):
     time.sleep(2)
 
 
-def _wrong_arity(a):
-    return a
+def _wrong_arity(name):
+    """A function with one parameter too many for this exercise."""
+    n = len(get(name).cases[0].args) + 1
+    return eval("lambda " + ", ".join(f"a{k}" for k in range(n)) + ": a0")
 
 
 def _warns(name):
@@ -176,7 +178,7 @@ GARBAGE = {
     "nan": (_nan, {"failed"}),
     "endless loop": (lambda name: _endless, {"timeout"}),
     "sleeps too long": (lambda name: _sleepy, {"timeout"}),
-    "wrong number of parameters": (lambda name: _wrong_arity, {"error"}),
+    "wrong number of parameters": (_wrong_arity, {"error"}),
     "not a function": (lambda name: 42, {"not_callable"}),
 }
 
