@@ -126,3 +126,113 @@ def params(p, params_type: type, module: str) -> None:
             f"{module}.from_torch), got {type(p).__name__}"
         )
     p.check()
+
+
+def sizes(input_size, hidden_size) -> None:
+    """Raise ``ValueError`` unless both sizes are positive integers."""
+    for name, size in (("input_size", input_size), ("hidden_size", hidden_size)):
+        if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 1:
+            raise ValueError(f"{name} must be a positive integer, got {size!r}")
+
+
+def generator(rng) -> np.random.Generator:
+    """A NumPy Generator from ``rng``: a Generator, an int seed, or None (global seed)."""
+    if rng is None:
+        # Draw the seed from NumPy's global generator, so lstm_lib.setup(seed=...) (which
+        # calls np.random.seed) makes init_params reproducible.
+        return np.random.default_rng(np.random.randint(0, 2**31 - 1))
+    if isinstance(rng, np.random.Generator):
+        return rng
+    return np.random.default_rng(rng)
+
+
+def numpy_from_torch(tensor) -> np.ndarray | None:
+    """A NumPy copy of a PyTorch parameter (None stays None); float32/float64 only."""
+    if tensor is None:
+        return None
+    array = tensor.detach().cpu().numpy().copy()
+    float_dtype(array.dtype)
+    return array
+
+
+def fused_arrays(arrays: dict, blocks: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Check PyTorch-style ``weight_ih`` (kH, D) and ``weight_hh`` (kH, H); return them and H."""
+    weight_ih, weight_hh = np.asarray(arrays["weight_ih"]), np.asarray(arrays["weight_hh"])
+    if weight_hh.ndim != 2 or weight_hh.shape[0] != blocks * weight_hh.shape[1]:
+        raise ValueError(f"weight_hh must have shape ({blocks}H, H), got {weight_hh.shape}")
+    H = weight_hh.shape[1]
+    if weight_ih.ndim != 2 or weight_ih.shape[0] != blocks * H:
+        raise ValueError(f"weight_ih must have shape ({blocks}H, D) = ({blocks * H}, D), "
+                         f"got {weight_ih.shape}")
+    return weight_ih, weight_hh, H
+
+
+def fused_bias(bias, blocks: int, H: int, name: str, dtype) -> np.ndarray:
+    """A PyTorch bias of shape (kH,) as an array; None (``bias=False``) becomes zeros."""
+    if bias is None:
+        return np.zeros(blocks * H, dtype=dtype)
+    bias = np.asarray(bias)
+    check_shape(bias, (blocks * H,), name)
+    return bias
+
+
+def torch_module(module, single: type, cell: type, blocks_name: str) -> tuple[str, ...]:
+    """Check a PyTorch recurrent module; return the names of its four parameters.
+
+    ``single`` is the sequence class (``nn.LSTM``, ...), ``cell`` the cell class
+    (``nn.LSTMCell``, ...). Only one layer, one direction and no projection can be
+    represented by the NumPy cells.
+    """
+    if isinstance(module, cell):
+        return ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+    if not isinstance(module, single):
+        raise TypeError(f"expected torch.nn.{single.__name__} or torch.nn.{cell.__name__}, "
+                        f"got {type(module).__name__}")
+    proj_size = getattr(module, "proj_size", 0)
+    if module.num_layers != 1 or module.bidirectional or proj_size != 0:
+        raise ValueError(
+            f"from_torch needs a one-layer, one-direction {blocks_name} without projection; "
+            f"got num_layers={module.num_layers}, bidirectional={module.bidirectional}, "
+            f"proj_size={proj_size}"
+        )
+    return ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+
+
+def torch_dtype(dtype: np.dtype):
+    """The PyTorch dtype matching a NumPy float32/float64 dtype."""
+    import torch
+
+    return torch.float64 if dtype == np.float64 else torch.float32
+
+
+def copy_into_torch(module, arrays: dict, suffix: str) -> None:
+    """Copy NumPy ``arrays`` ({"weight_ih": ..., ...}) into ``module``'s parameters."""
+    import torch
+
+    with torch.no_grad():
+        for name, array in arrays.items():
+            getattr(module, name + suffix).copy_(torch.from_numpy(array))
+
+
+def param_arrays(arrays: dict, shapes: dict) -> None:
+    """Check a parameter dataclass's arrays: NumPy, expected shape, one float dtype, finite."""
+    first = next(iter(arrays.values()))
+    if not isinstance(first, np.ndarray):
+        raise TypeError(f"parameters must be NumPy arrays, got {type(first).__name__}")
+    dtype = float_dtype(first.dtype)
+    for name, array in arrays.items():
+        if not isinstance(array, np.ndarray):
+            raise TypeError(f"{name} must be a NumPy array, got {type(array).__name__}")
+        check_shape(array, shapes[name], name)
+        if array.dtype != dtype:
+            raise TypeError(f"{name} has dtype {array.dtype}, but the other parameters "
+                            f"have {dtype}")
+        check_finite(array, name)
+
+
+def concat_weight(W, name: str = "W") -> tuple[int, int]:
+    """(H, D) from a weight of shape (H, H + D) acting on [h, x]; ValueError otherwise."""
+    if not isinstance(W, np.ndarray) or W.ndim != 2 or W.shape[1] <= W.shape[0]:
+        shape = getattr(W, "shape", type(W).__name__)
+        raise ValueError(f"{name} must be a 2-D array of shape (H, H + D), got {shape}")
+    return W.shape[0], W.shape[1] - W.shape[0]

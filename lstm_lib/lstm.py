@@ -95,20 +95,9 @@ class LSTMParams:
 
     def check(self) -> None:
         """Raise ``ValueError``/``TypeError`` unless shapes, dtypes and values are sound."""
-        W_f = self.W_f
-        if not isinstance(W_f, np.ndarray) or W_f.ndim != 2 or W_f.shape[1] <= W_f.shape[0]:
-            shape = getattr(W_f, "shape", type(W_f).__name__)
-            raise ValueError(f"W_f must be a 2-D array of shape (H, H + D), got {shape}")
-        _checks.float_dtype(W_f.dtype)
-        H, D = self.hidden_size, self.input_size
-        for name, array in self.arrays().items():
-            expected = (H, H + D) if name.startswith("W") else (H,)
-            if not isinstance(array, np.ndarray):
-                raise TypeError(f"{name} must be a NumPy array, got {type(array).__name__}")
-            _checks.check_shape(array, expected, name)
-            if array.dtype != W_f.dtype:
-                raise TypeError(f"{name} has dtype {array.dtype}, but W_f has {W_f.dtype}")
-            _checks.check_finite(array, name)
+        H, D = _checks.concat_weight(self.W_f, "W_f")
+        shapes = {name: (H, H + D) if name.startswith("W") else (H,) for name in self.arrays()}
+        _checks.param_arrays(self.arrays(), shapes)
 
     def to_fused(self) -> dict[str, np.ndarray]:
         """PyTorch's fused layout (chapter 09), as NumPy arrays.
@@ -151,23 +140,6 @@ class LSTMCache:
     unbatched: bool
 
 
-def _rng(rng) -> np.random.Generator:
-    """A NumPy Generator from ``rng``: a Generator, an int seed, or None (global seed)."""
-    if rng is None:
-        # Draw the seed from NumPy's global generator, so lstm_lib.setup(seed=...) (which
-        # calls np.random.seed) makes init_params reproducible.
-        return np.random.default_rng(np.random.randint(0, 2**31 - 1))
-    if isinstance(rng, np.random.Generator):
-        return rng
-    return np.random.default_rng(rng)
-
-
-def _check_sizes(input_size, hidden_size) -> None:
-    for name, size in (("input_size", input_size), ("hidden_size", hidden_size)):
-        if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 1:
-            raise ValueError(f"{name} must be a positive integer, got {size!r}")
-
-
 def init_params(
     input_size: int,
     hidden_size: int,
@@ -187,9 +159,9 @@ def init_params(
     seed. The values are drawn in float64 and then converted to ``dtype``, so float32 and
     float64 parameters from the same seed agree up to rounding.
     """
-    _check_sizes(input_size, hidden_size)
+    _checks.sizes(input_size, hidden_size)
     dtype = _checks.float_dtype(dtype)
-    rng = _rng(rng)
+    rng = _checks.generator(rng)
     H, D = hidden_size, input_size
     bound = 1.0 / np.sqrt(H)
 
@@ -361,19 +333,10 @@ def from_fused(weight_ih, weight_hh, bias_ih=None, bias_hh=None) -> LSTMParams:
     ``W_k = [weight_hh[k] | weight_ih[k]]`` (hidden columns first). The bias is
     ``b_k = bias_ih[k] + bias_hh[k]`` (a missing bias counts as zero).
     """
-    weight_ih, weight_hh = np.asarray(weight_ih), np.asarray(weight_hh)
-    if weight_hh.ndim != 2 or weight_hh.shape[0] != 4 * weight_hh.shape[1]:
-        raise ValueError(f"weight_hh must have shape (4H, H), got {weight_hh.shape}")
-    H = weight_hh.shape[1]
-    if weight_ih.ndim != 2 or weight_ih.shape[0] != 4 * H:
-        raise ValueError(f"weight_ih must have shape (4H, D) = ({4 * H}, D), "
-                         f"got {weight_ih.shape}")
-    bias = np.zeros(4 * H, dtype=weight_hh.dtype)
-    for name, b in (("bias_ih", bias_ih), ("bias_hh", bias_hh)):
-        if b is not None:
-            b = np.asarray(b)
-            _checks.check_shape(b, (4 * H,), name)
-            bias = bias + b
+    weight_ih, weight_hh, H = _checks.fused_arrays(
+        {"weight_ih": weight_ih, "weight_hh": weight_hh}, blocks=4)
+    bias = (_checks.fused_bias(bias_ih, 4, H, "bias_ih", weight_hh.dtype)
+            + _checks.fused_bias(bias_hh, 4, H, "bias_hh", weight_hh.dtype))
     params = {}
     for n, k in enumerate(TORCH_GATE_ORDER):
         rows = slice(n * H, (n + 1) * H)
@@ -383,14 +346,6 @@ def from_fused(weight_ih, weight_hh, bias_ih=None, bias_hh=None) -> LSTMParams:
                            ("W_f", "W_i", "W_g", "W_o", "b_f", "b_i", "b_g", "b_o")})
     result.check()
     return result
-
-
-def _torch_to_numpy(tensor, name: str) -> np.ndarray | None:
-    if tensor is None:
-        return None
-    array = tensor.detach().cpu().numpy().copy()
-    _checks.float_dtype(array.dtype)
-    return array
 
 
 def from_torch(module) -> LSTMParams:
@@ -403,21 +358,8 @@ def from_torch(module) -> LSTMParams:
     """
     import torch.nn as nn
 
-    if isinstance(module, nn.LSTMCell):
-        names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-    elif isinstance(module, nn.LSTM):
-        if module.num_layers != 1 or module.bidirectional or module.proj_size != 0:
-            raise ValueError(
-                "from_torch needs a one-layer, one-direction nn.LSTM without projection; got "
-                f"num_layers={module.num_layers}, bidirectional={module.bidirectional}, "
-                f"proj_size={module.proj_size}"
-            )
-        names = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
-    else:
-        raise TypeError(f"expected torch.nn.LSTM or torch.nn.LSTMCell, "
-                        f"got {type(module).__name__}")
-    arrays = [_torch_to_numpy(getattr(module, name, None), name) for name in names]
-    return from_fused(*arrays)
+    names = _checks.torch_module(module, nn.LSTM, nn.LSTMCell, "nn.LSTM")
+    return from_fused(*(_checks.numpy_from_torch(getattr(module, name, None)) for name in names))
 
 
 def to_torch(p: LSTMParams, *, cell: bool = False, batch_first: bool = False):
@@ -426,19 +368,13 @@ def to_torch(p: LSTMParams, *, cell: bool = False, batch_first: bool = False):
     Chapter 09. The module has ``p``'s dtype (float32 or float64); ``bias_ih`` holds the
     biases and ``bias_hh`` is zero. ``batch_first`` is passed on to ``nn.LSTM``.
     """
-    import torch
     import torch.nn as nn
 
     _checks.params(p, LSTMParams, "lstm")
-    dtype = torch.float64 if p.dtype == np.float64 else torch.float32
-    fused = p.to_fused()
+    dtype = _checks.torch_dtype(p.dtype)
     if cell:
         module = nn.LSTMCell(p.input_size, p.hidden_size, dtype=dtype)
-        suffix = ""
     else:
         module = nn.LSTM(p.input_size, p.hidden_size, batch_first=batch_first, dtype=dtype)
-        suffix = "_l0"
-    with torch.no_grad():
-        for name, array in fused.items():
-            getattr(module, name + suffix).copy_(torch.from_numpy(array))
+    _checks.copy_into_torch(module, p.to_fused(), suffix="" if cell else "_l0")
     return module

@@ -16,6 +16,7 @@ shared settings (the repository URL above all) live in one file.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -24,9 +25,11 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "_build"
+# Both folders can be moved (for example to build a private copy while someone else
+# builds the main one); the defaults are what `make book` and the tests use.
+BUILD = Path(os.environ.get("BOOK_BUILD_DIR", ROOT / "_build")).resolve()
 # Not under _build: nbmake refuses to collect notebooks from a folder named _build.
-SRC = ROOT / "_executed"
+SRC = Path(os.environ.get("BOOK_SRC_DIR", ROOT / "_executed")).resolve()
 SITE = BUILD / "html"
 EDITIONS = {"ko": ("_config.yml", "_toc.yml"), "en": ("_config.en.yml", "_toc.en.yml")}
 BOOK_FILES = ["_config.yml", "_config.en.yml", "_toc.yml", "_toc.en.yml"]
