@@ -1,0 +1,98 @@
+"""Notebook hygiene and project rules that need no build (chapter 00 explains them)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import pytest
+from conftest import (
+    EDITIONS,
+    ROOT,
+    all_notebooks,
+    chapter_files,
+    load_notebook,
+    load_yaml,
+    repository_url,
+    toc_files,
+)
+
+NOTEBOOKS = all_notebooks()
+IDS = [f"{nb.parent.name}/{nb.name}" for nb in NOTEBOOKS]
+
+
+def code_cells(nb: dict) -> list[dict]:
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def source(cell: dict) -> str:
+    src = cell["source"]
+    return "".join(src) if isinstance(src, list) else src
+
+
+def test_there_are_chapters_in_both_editions():
+    for lang in EDITIONS:
+        assert chapter_files(lang), f"no notebooks in chapters/{lang}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_stored_outputs_or_counts(path):
+    nb = load_notebook(path)
+    for i, cell in enumerate(code_cells(nb)):
+        assert not cell.get("outputs"), f"{path.name}: code cell {i} has stored outputs"
+        assert cell.get("execution_count") is None, f"{path.name}: code cell {i} has a count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_starts_with_h1(path):
+    first = load_notebook(path)["cells"][0]
+    assert first["cell_type"] == "markdown", f"{path.name}: the first cell is not markdown"
+    assert re.match(r"# \S", source(first)), f"{path.name}: the first line is not an H1"
+    number = path.name[:2]
+    assert source(first).startswith(f"# {number}. "), f"{path.name}: H1 must be '# {number}. ...'"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_first_code_cell_is_the_colab_bootstrap(path):
+    """The setup cell installs lstm_lib from the repository in _config.yml when missing."""
+    setup = source(code_cells(load_notebook(path))[0])
+    lang = path.parent.name
+    assert f'LANG = "{lang}"' in setup, f"{path.name}: LANG must be {lang!r}"
+    urls = re.findall(r'^REPO_URL = "([^"]+)"$', setup, flags=re.M)
+    assert urls == [repository_url()], (
+        f"{path.name}: REPO_URL {urls} differs from _config.yml's {repository_url()}")
+    assert "import lstm_lib\nexcept ImportError:" in setup
+    assert 'source = os.environ.get("LSTM_LIB_SOURCE", f"git+{REPO_URL}")' in setup
+    assert '"pip", "install"' in setup
+    assert "lstm_lib.setup(lang=LANG" in setup
+    tags = code_cells(load_notebook(path))[0].get("metadata", {}).get("tags", [])
+    assert "remove-cell" in tags, f"{path.name}: the setup cell must be hidden in the book"
+
+
+def test_repository_url_lives_only_in_config_yml():
+    assert "repository" not in load_yaml("_config.en.yml")
+    assert repository_url().startswith("https://github.com/")
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_toc_lists_exactly_the_chapter_files(lang):
+    listed = toc_files(lang)
+    on_disk = [f"chapters/{lang}/{p.stem}" for p in chapter_files(lang)]
+    assert listed == on_disk, f"{lang} toc {listed} != files {on_disk}"
+
+
+def test_requirements_are_exact_pins_with_torch_2_13():
+    lines = [ln.strip() for ln in (ROOT / "requirements.txt").read_text().splitlines()]
+    pins = [ln for ln in lines if ln and not ln.startswith("#")]
+    assert "torch==2.13.0" in pins
+    assert "jupyter-book==1.0.4.post1" in pins
+    loose = [p for p in pins if not re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[A-Za-z0-9_.+\-]+", p)]
+    assert not loose, f"requirements.txt must pin exactly: {loose}"
+
+
+def test_pyproject_dependencies_are_lower_bounds_only():
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert any(d.startswith("torch") for d in deps)
+    for dep in deps:
+        assert re.fullmatch(r"[A-Za-z0-9_.\-]+>=[0-9][0-9.]*", dep), (
+            f"pyproject dependency {dep!r} must be a lower bound only (name>=version)")
