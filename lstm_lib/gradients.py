@@ -1,0 +1,287 @@
+"""How far back a gradient reaches: Jacobian products through time, for RNN and LSTM.
+
+Chapter 02 measures, for a plain tanh RNN, the size of
+
+.. code-block:: text
+
+    ∂h_T/∂h_t = J_T J_{T-1} ... J_{t+1},     J_k = ∂h_k/∂h_{k-1} = diag(1 - h_k**2) W_hh
+
+for every t, and shows that it shrinks or grows geometrically with the distance T - t.
+Chapters 04 and 10 reuse the LSTM counterpart, where the cell state adds the path
+``∂c_k/∂c_{k-1} = diag(f_k)``.
+
+Conventions (every function here):
+
+- one unbatched sequence: ``X`` has shape (T, D), ``h0``/``c0`` shape (H,) or None (zeros);
+- norms are returned *by time index*: ``norms[t] = ||∂h_T/∂h_t||`` for ``t = 0, ..., T``,
+  so ``norms[T] = 1`` (the identity) and ``norms[::-1]`` is the same list by distance
+  ``d = T - t``;
+- ``ord`` is passed to ``np.linalg.norm``: 2 (the default) is the spectral norm, the
+  largest factor by which the product can stretch any vector; ``"fro"`` is cheaper.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import lstm as _lstm
+from . import rnn as _rnn
+
+__all__ = [
+    "orthogonal",
+    "scaled_rnn_params",
+    "rnn_step_jacobians",
+    "product_norms",
+    "rnn_gradient_norms",
+    "rnn_norms_by_distance",
+    "lstm_step_jacobians",
+    "lstm_gradient_norms",
+    "global_norm",
+    "clip_by_global_norm",
+    "draw_gradient_norms",
+]
+
+
+def orthogonal(n: int, rng=None) -> np.ndarray:
+    """A random n x n orthogonal matrix (chapter 02): every singular value is exactly 1.
+
+    Drawn uniformly (Haar measure) by the QR decomposition of a Gaussian matrix with the
+    signs of R's diagonal folded into Q. ``rng`` is a Generator, an int seed or None.
+    """
+    rng = np.random.default_rng(rng)
+    q, r = np.linalg.qr(rng.normal(size=(n, n)))
+    return q * np.sign(np.diag(r))
+
+
+def scaled_rnn_params(input_size: int, hidden_size: int, scale: float, *, rng=None,
+                      dtype=np.float64) -> _rnn.RNNParams:
+    """RNN parameters whose recurrent weight is ``scale`` times an orthogonal matrix (chapter 02).
+
+    ``W_hh = scale * Q`` has every singular value equal to ``scale``, so ``scale`` is
+    exactly ``||W_hh||_2``, the most one step can stretch a vector before the tanh. The
+    input weights and bias are PyTorch's default initialisation
+    (:func:`lstm_lib.rnn.init_params`).
+    """
+    rng = np.random.default_rng(rng)
+    p = _rnn.init_params(input_size, hidden_size, rng=rng, dtype=np.float64)
+    p.W[:, :hidden_size] = scale * orthogonal(hidden_size, rng)
+    return _rnn.RNNParams(W=p.W.astype(dtype), b=p.b.astype(dtype))
+
+
+def _unbatched(X, name="X") -> np.ndarray:
+    X = np.asarray(X)
+    if X.ndim != 2:
+        raise ValueError(f"{name} must be one sequence of shape (T, D), got shape {X.shape}")
+    return X
+
+
+def rnn_step_jacobians(p: _rnn.RNNParams, X, h0=None) -> np.ndarray:
+    """The one-step Jacobians ``J_k = ∂h_k/∂h_{k-1} = diag(1 - h_k**2) W_hh`` (chapter 02).
+
+    Runs :func:`lstm_lib.rnn.forward` on one sequence ``X`` (T, D) and returns an array of
+    shape (T, H, H) whose entry ``k - 1`` is ``J_k``, for ``k = 1, ..., T``.
+    """
+    X = _unbatched(X)
+    outputs, _, _ = _rnn.forward(X, p, h0)
+    H = p.hidden_size
+    W_hh = p.W[:, :H]
+    slopes = 1.0 - outputs * outputs  # tanh'(a_k) = 1 - h_k**2, shape (T, H)
+    return slopes[:, :, None] * W_hh[None, :, :]  # diag(slope_k) @ W_hh for every k
+
+
+def product_norms(jacobians, ord=2) -> np.ndarray:
+    """Norms of the backward products of one-step Jacobians (chapter 02).
+
+    ``jacobians`` has shape (T, n, n), entry ``k - 1`` being ``∂s_k/∂s_{k-1}``. Returns
+    ``norms`` of shape (T + 1,) with ``norms[t] = ||J_T ... J_{t+1}||`` (so ``norms[T]`` is
+    the norm of the identity: 1 for the spectral norm). The product is accumulated from
+    the end, the way backpropagation through time walks: ``P <- P @ J_k``.
+    """
+    jacobians = np.asarray(jacobians)
+    T, n, _ = jacobians.shape
+    norms = np.empty(T + 1)
+    P = np.eye(n, dtype=jacobians.dtype)
+    norms[T] = np.linalg.norm(P, ord)
+    for k in range(T, 0, -1):
+        P = P @ jacobians[k - 1]
+        norms[k - 1] = np.linalg.norm(P, ord)
+    return norms
+
+
+def rnn_gradient_norms(p: _rnn.RNNParams, X, h0=None, ord=2) -> np.ndarray:
+    """``norms[t] = ||∂h_T/∂h_t||`` for ``t = 0, ..., T`` on one sequence (chapter 02).
+
+    The vector a loss sends back from ``h_T`` reaches ``h_t`` multiplied by the transpose
+    of this matrix, so its size bounds how much step t can learn from step T.
+    """
+    return product_norms(rnn_step_jacobians(p, X, h0), ord=ord)
+
+
+def rnn_norms_by_distance(scale: float, *, T: int = 60, hidden_size: int = 32,
+                          input_size: int = 4, seeds=(0, 1, 2), input_std: float = 1.0,
+                          ord=2) -> np.ndarray:
+    """Chapter 02's experiment: ``||∂h_T/∂h_{T-d}||`` for d = 0..T, one row per seed.
+
+    For each seed: a :func:`scaled_rnn_params` network with ``||W_hh||_2 = scale``, an
+    input sequence of standard normal values times ``input_std``, h_0 = 0. Returns an
+    array of shape (len(seeds), T + 1) ordered by distance (column 0 is d = 0).
+    """
+    rows = []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        p = scaled_rnn_params(input_size, hidden_size, scale, rng=rng)
+        X = input_std * rng.normal(size=(T, input_size))
+        rows.append(rnn_gradient_norms(p, X, ord=ord)[::-1])
+    return np.array(rows)
+
+
+def lstm_step_jacobians(p: _lstm.LSTMParams, X, h0=None, c0=None) -> dict[str, np.ndarray]:
+    """One-step Jacobians of the LSTM state ``(h, c)`` (chapters 04 and 10).
+
+    Runs :func:`lstm_lib.lstm.forward` on one sequence ``X`` (T, D). Returns a dict of
+    arrays of shape (T, H, H), entry ``k - 1`` for step k:
+
+    - ``"cc"``: ``∂c_k/∂c_{k-1} = diag(f_k)``, the cell state's own path;
+    - ``"ch"``: ``∂c_k/∂h_{k-1}`` (through the gates and the candidate);
+    - ``"hc"``: ``∂h_k/∂c_{k-1} = diag(o_k (1 - tanh(c_k)**2) f_k)``;
+    - ``"hh"``: ``∂h_k/∂h_{k-1}``;
+
+    and ``"full"`` of shape (T, 2H, 2H), the blocks arranged as
+    ``[[hh, hc], [ch, cc]]`` for the stacked state ``[h, c]``.
+    """
+    X = _unbatched(X)
+    _, _, cache = _lstm.forward(X, p, h0, c0)
+    H = p.hidden_size
+    f, i, g, o = (a[:, 0] for a in (cache.f, cache.i, cache.g, cache.o))
+    tanh_c = cache.tanh_c[:, 0]
+    c_prev = cache.c[:-1, 0]
+    Wf, Wi, Wg, Wo = (W[:, :H] for W in (p.W_f, p.W_i, p.W_g, p.W_o))
+
+    def rows(scale, W):  # diag(scale_k) @ W for every k: (T, H) x (H, H) -> (T, H, H)
+        return scale[:, :, None] * W[None]
+
+    cc = np.einsum("ti,ij->tij", f, np.eye(H))
+    ch = (rows(c_prev * f * (1 - f), Wf) + rows(g * i * (1 - i), Wi)
+          + rows(i * (1 - g * g), Wg))
+    through_c = o * (1 - tanh_c * tanh_c)  # ∂h_k/∂c_k, element-wise
+    hc = through_c[:, :, None] * cc
+    hh = rows(tanh_c * o * (1 - o), Wo) + through_c[:, :, None] * ch
+    full = np.concatenate([np.concatenate([hh, hc], axis=2),
+                           np.concatenate([ch, cc], axis=2)], axis=1)
+    return {"hh": hh, "hc": hc, "ch": ch, "cc": cc, "full": full}
+
+
+def lstm_gradient_norms(p: _lstm.LSTMParams, X, h0=None, c0=None, ord=2) -> dict[str, np.ndarray]:
+    """Gradient norms through an LSTM, by time index t = 0..T (chapters 04 and 10).
+
+    Returns a dict of arrays of shape (T + 1,):
+
+    - ``"state"``: ``||∂(h_T, c_T)/∂(h_t, c_t)||``, every path;
+    - ``"cell"``: ``||∂c_T/∂c_t||``, the cell-to-cell block of that product (every path);
+    - ``"hidden"``: ``||∂h_T/∂h_t||``, the hidden-to-hidden block (every path);
+    - ``"carousel"``: ``||diag(f_T ... f_{t+1})||``, the cell state's direct path alone.
+    """
+    J = lstm_step_jacobians(p, X, h0, c0)
+    T, H = J["cc"].shape[:2]
+    out = {name: np.empty(T + 1) for name in ("state", "cell", "hidden", "carousel")}
+    P = np.eye(2 * H)
+    direct = np.ones(H)
+    for k in range(T, -1, -1):
+        if k < T:
+            P = P @ J["full"][k]
+            direct = direct * J["cc"][k].diagonal()
+        out["state"][k] = np.linalg.norm(P, ord)
+        out["hidden"][k] = np.linalg.norm(P[:H, :H], ord)
+        out["cell"][k] = np.linalg.norm(P[H:, H:], ord)
+        out["carousel"][k] = np.linalg.norm(np.diag(direct), ord)
+    return out
+
+
+def global_norm(grads) -> float:
+    """The norm of all gradient arrays taken together, as one long vector (chapter 02)."""
+    return float(np.sqrt(sum(float(np.sum(np.square(g))) for g in grads)))
+
+
+def clip_by_global_norm(grads, max_norm: float):
+    """Gradient clipping by global norm (chapter 02; Pascanu et al., 2013).
+
+    ``grads`` is a list of arrays. If their :func:`global_norm` exceeds ``max_norm``,
+    every array is multiplied by the same factor ``max_norm / norm``; otherwise they are
+    returned unchanged (as copies). Returns ``(clipped, norm)``, ``norm`` measured before
+    clipping. The direction of the whole gradient never changes, only its length.
+    ``torch.nn.utils.clip_grad_norm_`` does the same (with a 1e-6 guard in the divisor).
+    """
+    norm = global_norm(grads)
+    factor = max_norm / norm if norm > max_norm else 1.0
+    return [np.asarray(g) * factor for g in grads], norm
+
+
+_DRAW_TEXT = {
+    "ko": {
+        "xlabel": "시간 거리 d = T − t",
+        "ylabel": "‖∂h_T/∂h_t‖ (로그 눈금)",
+        "title": "기울기 노름과 시간 거리 (T = {T}, H = {H})",
+        "label": "‖W_hh‖ = {s:g}",
+        "bound": "상한 ‖W_hh‖^d",
+    },
+    "en": {
+        "xlabel": "distance in time d = T − t",
+        "ylabel": "‖∂h_T/∂h_t‖ (log scale)",
+        "title": "Gradient norm against distance (T = {T}, H = {H})",
+        "label": "‖W_hh‖ = {s:g}",
+        "bound": "bound ‖W_hh‖^d",
+    },
+}
+
+
+def draw_gradient_norms(scales, *, T: int = 60, hidden_size: int = 32, input_size: int = 4,
+                        seeds=(0, 1, 2), input_std: float = 1.0, show_bound: bool = True,
+                        ylim=(1e-30, 1e30), lang: str | None = None, ax=None):
+    """Chapter 02's plot and explorer: gradient norm against distance, log scale.
+
+    One curve per value in ``scales`` (a number or a list): the geometric mean over
+    ``seeds`` of :func:`rnn_norms_by_distance`, with the individual seeds as thin lines.
+    With ``show_bound``, the dashed line ``scale**d`` is the upper bound that holds because
+    tanh's slope is at most 1. Returns the matplotlib Figure (drawn with pyplot, so a
+    notebook cell ends with ``plt.show()``).
+    """
+    import matplotlib.pyplot as plt
+
+    from . import get_lang
+    from .fonts import use_korean_font
+
+    use_korean_font()
+    lang = lang if lang in _DRAW_TEXT else get_lang()
+    text = _DRAW_TEXT[lang]
+    scales = [scales] if np.isscalar(scales) else list(scales)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    else:
+        fig = ax.figure
+    d = np.arange(T + 1)
+    colors = plt.get_cmap("coolwarm")(np.linspace(0.05, 0.95, max(len(scales), 2)))
+    if len(scales) == 1:
+        colors = ["tab:red" if scales[0] > 1 else "tab:blue"]
+    for s, color in zip(scales, colors[: len(scales)], strict=True):
+        runs = rnn_norms_by_distance(s, T=T, hidden_size=hidden_size, input_size=input_size,
+                                     seeds=seeds, input_std=input_std)
+        tiny = np.finfo(float).tiny
+        for row in runs:
+            ax.plot(d, np.maximum(row, tiny), color=color, lw=0.6, alpha=0.35)
+        mean = np.exp(np.mean(np.log(np.maximum(runs, tiny)), axis=0))
+        ax.plot(d, mean, color=color, lw=2.2, label=text["label"].format(s=s))
+        if show_bound:
+            ax.plot(d, float(s) ** d, color=color, lw=1, ls="--")
+    if show_bound:
+        ax.plot([], [], color="0.4", lw=1, ls="--", label=text["bound"])
+    ax.set_yscale("log")
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set_xlim(0, T)
+    ax.axhline(1.0, color="0.6", lw=0.8)
+    ax.set_xlabel(text["xlabel"])
+    ax.set_ylabel(text["ylabel"])
+    ax.set_title(text["title"].format(T=T, H=hidden_size))
+    ax.legend(loc="upper left", fontsize=9, ncol=2)
+    ax.grid(True, which="major", alpha=0.3)
+    return fig
