@@ -1,0 +1,117 @@
+"""PyTorch models for the chapters that train (09, 11-14).
+
+- :class:`LSTMFromScratch`: the LSTM equations written out with PyTorch tensors, one time
+  step at a time, so autograd does the backward pass. Its parameters have ``nn.LSTM``'s
+  names and shapes, so an ``nn.LSTM``'s ``state_dict`` loads into it (chapter 09).
+- :class:`SequenceModel`: a recurrent layer (RNN, LSTM or GRU) plus a linear read-out,
+  predicting from the last step or from every step (chapters 11, 12 and 14).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+__all__ = ["LSTMFromScratch", "SequenceModel", "CELLS"]
+
+CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+class LSTMFromScratch(nn.Module):
+    """An LSTM layer written out step by step, interchangeable with a one-layer ``nn.LSTM``.
+
+    Chapter 09. Parameters: ``weight_ih_l0`` (4H, D), ``weight_hh_l0`` (4H, H), ``bias_ih_l0``
+    and ``bias_hh_l0`` (4H,), gate blocks in PyTorch's order i, f, g, o, initialised as
+    ``nn.LSTM`` does. ``forward`` takes and returns what ``nn.LSTM`` does: input (T, B, D)
+    (or (B, T, D) with ``batch_first=True``, or (T, D) unbatched) and an optional
+    ``(h_0, c_0)``, each (1, B, H); it returns ``(output, (h_n, c_n))``.
+
+    It is slower than ``nn.LSTM`` (a Python loop with small operations), and that is the
+    point: every line is one of the equations.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, batch_first: bool = False,
+                 dtype: torch.dtype | None = None):
+        super().__init__()
+        for name, size in (("input_size", input_size), ("hidden_size", hidden_size)):
+            if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+                raise ValueError(f"{name} must be a positive integer, got {size!r}")
+        self.input_size, self.hidden_size, self.batch_first = input_size, hidden_size, batch_first
+        H, D = hidden_size, input_size
+        self.weight_ih_l0 = nn.Parameter(torch.empty(4 * H, D, dtype=dtype))
+        self.weight_hh_l0 = nn.Parameter(torch.empty(4 * H, H, dtype=dtype))
+        self.bias_ih_l0 = nn.Parameter(torch.empty(4 * H, dtype=dtype))
+        self.bias_hh_l0 = nn.Parameter(torch.empty(4 * H, dtype=dtype))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Uniform in (-1/sqrt(H), 1/sqrt(H)), as ``nn.LSTM``."""
+        bound = 1.0 / math.sqrt(self.hidden_size)
+        for weight in self.parameters():
+            nn.init.uniform_(weight, -bound, bound)
+
+    def forward(self, x: torch.Tensor, hx: tuple[torch.Tensor, torch.Tensor] | None = None):
+        """Run the sequence; the same inputs and outputs as ``nn.LSTM.forward``."""
+        unbatched = x.dim() == 2
+        if x.dim() not in (2, 3) or x.shape[-1] != self.input_size:
+            raise ValueError(f"x must have shape (T, B, {self.input_size}) or "
+                             f"(T, {self.input_size}), got {tuple(x.shape)}")
+        if unbatched:
+            x = x.unsqueeze(1)
+        elif self.batch_first:
+            x = x.transpose(0, 1)  # to (T, B, D)
+        B, H = x.shape[1], self.hidden_size
+        if hx is None:
+            h = c = x.new_zeros(B, H)
+        else:
+            h, c = (state.reshape(B, H) for state in hx)  # (1, B, H) or (1, H) -> (B, H)
+
+        outputs = []
+        for x_t in x:
+            gates = x_t @ self.weight_ih_l0.T + self.bias_ih_l0 + h @ self.weight_hh_l0.T \
+                + self.bias_hh_l0
+            i, f, g, o = gates.chunk(4, dim=1)  # PyTorch's order: i, f, g, o
+            i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+            c = f * c + i * g  # the cell state update
+            h = o * torch.tanh(c)  # the hidden state
+            outputs.append(h)
+
+        output = torch.stack(outputs)  # (T, B, H)
+        if unbatched:
+            return output[:, 0], (h, c)  # h, c: (1, H), as nn.LSTM returns them
+        if self.batch_first:
+            output = output.transpose(0, 1)
+        return output, (h.unsqueeze(0), c.unsqueeze(0))
+
+
+class SequenceModel(nn.Module):
+    """A recurrent layer and a linear read-out, for the training chapters (11, 12, 14).
+
+    ``cell`` is ``"rnn"`` (tanh), ``"lstm"`` or ``"gru"``; ``num_layers`` stacks that many
+    layers. With ``every_step=False`` the model predicts from the last hidden state,
+    output (B, output_size); with ``every_step=True`` it predicts at every step, output
+    (T, B, output_size) (or (B, T, output_size) with ``batch_first=True``).
+    """
+
+    def __init__(self, cell: str, input_size: int, hidden_size: int, output_size: int,
+                 num_layers: int = 1, *, every_step: bool = False, batch_first: bool = False):
+        super().__init__()
+        if cell not in CELLS:
+            raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}")
+        self.cell, self.every_step, self.batch_first = cell, every_step, batch_first
+        self.rnn = CELLS[cell](input_size, hidden_size, num_layers=num_layers,
+                               batch_first=batch_first)
+        self.head = nn.Linear(hidden_size, output_size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Predict from a batch of sequences (T, B, D), or (B, T, D) with ``batch_first``."""
+        if x.dim() != 3:
+            layout = "(B, T, D)" if self.batch_first else "(T, B, D)"
+            raise ValueError(f"x must have shape {layout}, got {tuple(x.shape)}")
+        outputs, _ = self.rnn(x)
+        if self.every_step:
+            return self.head(outputs)
+        last = outputs[:, -1] if self.batch_first else outputs[-1]
+        return self.head(last)

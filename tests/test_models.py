@@ -1,0 +1,123 @@
+"""lstm_lib.models: the from-scratch LSTM equals nn.LSTM; SequenceModel's shapes and training."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from lstm_lib import lstm
+from lstm_lib.models import LSTMFromScratch, SequenceModel
+
+
+def pair(D=3, H=5, dtype=torch.float64, batch_first=False, seed=0):
+    torch.manual_seed(seed)
+    reference = torch.nn.LSTM(D, H, batch_first=batch_first, dtype=dtype)
+    with torch.no_grad():
+        reference.bias_hh_l0.normal_()  # two different, non-zero biases
+    scratch = LSTMFromScratch(D, H, batch_first=batch_first, dtype=dtype)
+    scratch.load_state_dict(reference.state_dict())  # strict: same names and shapes
+    return reference, scratch
+
+
+def test_parameters_have_nn_lstm_names_and_shapes():
+    reference = torch.nn.LSTM(3, 5)
+    scratch = LSTMFromScratch(3, 5)
+    assert {n: p.shape for n, p in scratch.named_parameters()} == \
+        {n: p.shape for n, p in reference.named_parameters()}
+    assert scratch.weight_hh_l0.abs().max() <= 1 / np.sqrt(5)
+    assert scratch.weight_hh_l0.abs().max() > 0
+
+
+@pytest.mark.parametrize("dtype,tol", [(torch.float64, 1e-12), (torch.float32, 1e-5)])
+@pytest.mark.parametrize("shape", [(1, 1, 1, 1), (7, 3, 2, 5), (4, 2, 6, 3)])
+def test_outputs_and_gradients_equal_nn_lstm(shape, dtype, tol):
+    T, B, D, H = shape
+    reference, scratch = pair(D, H, dtype=dtype, seed=sum(shape))
+    x = torch.randn(T, B, D, dtype=dtype)
+    h0, c0 = torch.randn(1, B, H, dtype=dtype), torch.randn(1, B, H, dtype=dtype)
+    results = []
+    for module in (reference, scratch):
+        out, (hn, cn) = module(x, (h0, c0))
+        (out.square().sum() + hn.sum() + cn.sum()).backward()
+        grads = [p.grad.clone() for p in module.parameters()]
+        results.append((out, hn, cn, grads))
+    (out_r, hn_r, cn_r, g_r), (out_s, hn_s, cn_s, g_s) = results
+    assert out_s.shape == out_r.shape and hn_s.shape == hn_r.shape == (1, B, H)
+    for a, b in [(out_r, out_s), (hn_r, hn_s), (cn_r, cn_s), *zip(g_r, g_s, strict=True)]:
+        torch.testing.assert_close(b, a, rtol=tol, atol=tol)
+
+
+def test_batch_first_unbatched_and_default_state():
+    reference, scratch = pair(batch_first=True, seed=3)
+    x = torch.randn(2, 6, 3, dtype=torch.float64)  # (B, T, D)
+    with torch.no_grad():
+        out_r, (hn_r, _) = reference(x)
+        out_s, (hn_s, _) = scratch(x)
+        torch.testing.assert_close(out_s, out_r, rtol=0, atol=1e-12)
+        torch.testing.assert_close(hn_s, hn_r, rtol=0, atol=1e-12)
+        out_r, (hn_r, cn_r) = reference(x[0])  # unbatched (T, D)
+        out_s, (hn_s, cn_s) = scratch(x[0])
+    assert out_s.shape == out_r.shape == (6, 5) and hn_s.shape == hn_r.shape == (1, 5)
+    torch.testing.assert_close(out_s, out_r, rtol=0, atol=1e-12)
+    torch.testing.assert_close(cn_s, cn_r, rtol=0, atol=1e-12)
+
+
+def test_agrees_with_the_numpy_lstm():
+    reference, scratch = pair(seed=4)
+    x = torch.randn(5, 2, 3, dtype=torch.float64)
+    with torch.no_grad():
+        out_s, _ = scratch(x)
+    out_np, _, _ = lstm.forward(x.numpy(), lstm.from_torch(reference))
+    np.testing.assert_allclose(out_s.numpy(), out_np, rtol=0, atol=1e-12)
+
+
+def test_from_scratch_rejects_wrong_input():
+    with pytest.raises(ValueError, match=r"\(T, B, 3\).*\(4, 2, 5\)"):
+        LSTMFromScratch(3, 4)(torch.zeros(4, 2, 5))
+    with pytest.raises(ValueError, match="hidden_size"):
+        LSTMFromScratch(3, 0)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("num_layers", [1, 2])
+def test_sequence_model_shapes(cell, num_layers):
+    torch.manual_seed(0)
+    x = torch.randn(7, 4, 3)
+    last = SequenceModel(cell, 3, 8, 2, num_layers)
+    every = SequenceModel(cell, 3, 8, 2, num_layers, every_step=True)
+    assert last(x).shape == (4, 2)
+    assert every(x).shape == (7, 4, 2)
+    assert type(last.rnn).__name__ == cell.upper() and last.rnn.num_layers == num_layers
+    bf = SequenceModel(cell, 3, 8, 2, num_layers, every_step=True, batch_first=True)
+    assert bf(x.transpose(0, 1)).shape == (4, 7, 2)
+    # The last-step prediction is the read-out of the last hidden state.
+    with torch.no_grad():
+        outputs, _ = last.rnn(x)
+        torch.testing.assert_close(last(x), last.head(outputs[-1]))
+        bf.load_state_dict(every.state_dict())
+        torch.testing.assert_close(bf(x.transpose(0, 1)), every(x).transpose(0, 1))
+
+
+def test_sequence_model_rejects_unknown_cell_and_bad_shape():
+    with pytest.raises(ValueError, match="cell must be one of .*'transformer'"):
+        SequenceModel("transformer", 1, 2, 1)
+    with pytest.raises(ValueError, match=r"\(T, B, D\)"):
+        SequenceModel("lstm", 1, 2, 1)(torch.zeros(5, 1))
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_sequence_model_learns_a_running_sum(cell):
+    torch.manual_seed(0)
+    x = torch.randn(4, 32, 2)
+    y = x.sum(dim=(0, 2)).unsqueeze(1)  # the sum of everything seen
+    model = SequenceModel(cell, 2, 8, 1)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
+    losses = []
+    for _ in range(60):
+        optimizer.zero_grad()
+        loss = torch.nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert losses[-1] < 0.1 * losses[0]
