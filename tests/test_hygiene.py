@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 
 import pytest
 from conftest import (
@@ -16,6 +15,11 @@ from conftest import (
     repository_url,
     toc_files,
 )
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 NOTEBOOKS = all_notebooks()
 IDS = [f"{nb.parent.name}/{nb.name}" for nb in NOTEBOOKS]

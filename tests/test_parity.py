@@ -95,7 +95,8 @@ def test_same_code_cells(name):
     en = [normalised_code(c) for c in cells(CHAPTERS["en"] / name, "code")]
     assert len(ko) == len(en), f"{name}: {len(ko)} code cells in ko, {len(en)} in en"
     for i, (a, b) in enumerate(zip(ko, en, strict=True)):
-        assert a == b, f"{name}: code cell {i} differs beyond comments and LANG\n--- ko\n{a}\n--- en\n{b}"
+        assert a == b, (
+            f"{name}: code cell {i} differs beyond comments and LANG\n--- ko\n{a}\n--- en\n{b}")
 
 
 @pytest.mark.parametrize("name", NAMES)

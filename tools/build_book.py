@@ -57,13 +57,18 @@ def edition_config(lang: str) -> dict:
     return config
 
 
-def copy_sources() -> None:
-    if SRC.exists():
+def copy_sources(notebooks: bool = True) -> None:
+    """Copy the book into SRC; with ``notebooks=False`` keep the executed notebooks there."""
+    if notebooks and SRC.exists():
         shutil.rmtree(SRC)
-    SRC.mkdir(parents=True)
+    SRC.mkdir(parents=True, exist_ok=True)
     for name in BOOK_FILES:
         shutil.copy2(ROOT / name, SRC / name)
     for name in BOOK_DIRS:
+        if name == "chapters" and not notebooks:
+            continue
+        if (SRC / name).exists():
+            shutil.rmtree(SRC / name)
         shutil.copytree(ROOT / name, SRC / name, ignore=shutil.ignore_patterns(
             ".ipynb_checkpoints", "__pycache__"))
     shutil.copy2(ROOT / "tools" / "notebook_timer.py", SRC / "conftest.py")
@@ -111,6 +116,7 @@ ROOT_PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>처음부터 배우는 LSTM · LSTM from the Ground Up</title>
+<link rel="icon" href="favicon.ico">
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto;
        padding: 0 1rem; line-height: 1.6; color: #222; }}
@@ -133,6 +139,16 @@ li a:hover {{ background: #f3f5fa; }}
 """
 
 
+def write_favicon(path: Path) -> None:
+    """A small icon (an LSTM-ish "C" on blue), so browsers do not log a 404 for it."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (32, 32), (40, 80, 160, 255))
+    draw = ImageDraw.Draw(image)
+    draw.arc((6, 6, 26, 26), 40, 320, fill=(255, 255, 255, 255), width=4)
+    image.save(path, sizes=[(16, 16), (32, 32)])
+
+
 def assemble_site() -> Path:
     if SITE.exists():
         shutil.rmtree(SITE)
@@ -141,6 +157,7 @@ def assemble_site() -> Path:
     for lang, (_, toc) in EDITIONS.items():
         shutil.copytree(BUILD / "editions" / lang / "_build" / "html", SITE / lang)
         roots[lang] = yaml.safe_load((ROOT / toc).read_text(encoding="utf-8"))["root"]
+    write_favicon(SITE / "favicon.ico")
     index = SITE / "index.html"
     index.write_text(ROOT_PAGE.format(ko_root=roots["ko"], en_root=roots["en"]),
                      encoding="utf-8")
@@ -150,15 +167,12 @@ def assemble_site() -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-execute", action="store_true",
-                        help="reuse the executed notebooks already in _build/src")
+                        help="reuse the notebooks executed last time (quick rebuilds)")
     parser.add_argument("--workers", type=int, default=2, help="notebooks run in parallel")
     args = parser.parse_args()
 
     if args.no_execute and (SRC / "chapters").exists():
-        for lang in EDITIONS:
-            merged = edition_config(lang)
-            (SRC / f"_config.{lang}.merged.yml").write_text(
-                yaml.safe_dump(merged, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        copy_sources(notebooks=False)
     else:
         copy_sources()
         execute_notebooks(args.workers)
