@@ -39,6 +39,7 @@ __all__ = [
     "global_norm",
     "clip_by_global_norm",
     "draw_gradient_norms",
+    "power_of_ten_labels",
 ]
 
 
@@ -216,16 +217,38 @@ def clip_by_global_norm(grads, max_norm: float):
     return [np.asarray(g) * factor for g in grads], norm
 
 
+def power_of_ten_labels(ax, axis: str = "y") -> None:
+    """Label a log-scale axis as 10^k in matplotlib's math font (chapters 01 and 02).
+
+    The default log labels are set in the text font; the Korean font has no minus sign,
+    so 10^-20 would come out with a missing glyph (and a warning on stderr). Math text
+    ($10^{-20}$) is drawn with DejaVu Sans, which has every glyph.
+    """
+    import matplotlib.ticker as mticker
+
+    def label(value, _pos):
+        if value <= 0:
+            return ""
+        exponent = np.log10(value)
+        if abs(exponent - round(exponent)) > 1e-9:
+            return ""
+        return f"$10^{{{int(round(exponent))}}}$"
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(mticker.FuncFormatter(label))
+    target.set_minor_formatter(mticker.NullFormatter())
+
+
 _DRAW_TEXT = {
     "ko": {
-        "xlabel": "시간 거리 d = T − t",
+        "xlabel": "시간 거리 d = T - t",
         "ylabel": "‖∂h_T/∂h_t‖ (로그 눈금)",
         "title": "기울기 노름과 시간 거리 (T = {T}, H = {H})",
         "label": "‖W_hh‖ = {s:g}",
         "bound": "상한 ‖W_hh‖^d",
     },
     "en": {
-        "xlabel": "distance in time d = T − t",
+        "xlabel": "distance in time d = T - t",
         "ylabel": "‖∂h_T/∂h_t‖ (log scale)",
         "title": "Gradient norm against distance (T = {T}, H = {H})",
         "label": "‖W_hh‖ = {s:g}",
@@ -275,6 +298,7 @@ def draw_gradient_norms(scales, *, T: int = 60, hidden_size: int = 32, input_siz
     if show_bound:
         ax.plot([], [], color="0.4", lw=1, ls="--", label=text["bound"])
     ax.set_yscale("log")
+    power_of_ten_labels(ax)
     if ylim is not None:
         ax.set_ylim(*ylim)
     ax.set_xlim(0, T)
