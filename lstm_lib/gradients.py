@@ -40,6 +40,7 @@ __all__ = [
     "clip_by_global_norm",
     "draw_gradient_norms",
     "power_of_ten_labels",
+    "draw_norms_panel",
 ]
 
 
@@ -309,3 +310,15 @@ def draw_gradient_norms(scales, *, T: int = 60, hidden_size: int = 32, input_siz
     ax.legend(loc="upper left", fontsize=9, ncol=2)
     ax.grid(True, which="major", alpha=0.3)
     return fig
+
+
+def draw_norms_panel(fig, lang: str | None = None, scale: float = 2.0, T: int = 60,
+                     hidden_size: int = 32):
+    """Chapter 02's explorer panel: :func:`draw_gradient_norms` for one ``scale`` on ``fig``.
+
+    Follows the ``draw(fig, lang=..., **values)`` convention of
+    :func:`lstm_lib.widgets.explorer` and :func:`lstm_lib.widgets.static_twin`.
+    """
+    ax = fig.add_subplot()
+    draw_gradient_norms([scale], T=T, hidden_size=hidden_size, lang=lang, ax=ax)
+    return ax

@@ -166,3 +166,13 @@ def test_draw_gradient_norms(lang):
     fig = gradients.draw_gradient_norms(1.0, T=10, hidden_size=4, seeds=(0, 1), lang=lang,
                                         show_bound=False)
     plt.close(fig)
+
+
+def test_draw_norms_panel_works_with_the_widgets_helpers():
+    from lstm_lib.widgets import render_png, static_twin
+
+    png = render_png(gradients.draw_norms_panel, {"scale": 2.0, "T": 15}, lang="en")
+    assert png[:4] == b"\x89PNG"
+    presets = [{"scale": 0.8, "T": 10}, {"scale": 3.0, "T": 10}]
+    fig = static_twin(gradients.draw_norms_panel, presets, lang="ko")
+    assert len(fig.subfigs) == 2
