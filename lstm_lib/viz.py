@@ -197,12 +197,10 @@ class _Pen:
             self.ax.plot([x - k, x + k], [y, y], color=color, lw=lw, zorder=6)
             self.ax.plot([x, x], [y - k, y + k], color=color, lw=lw, zorder=6)
 
-    def text(self, x, y, text, parts, color_of, size=12, ha="center", va="center",
-             weight="normal"):
+    def text(self, x, y, text, parts, color_of, size=12, ha="center", va="center"):
         on = self.on(parts)
         color = (COLORS[color_of] if color_of != "inputs" else "#222222") if on else DIM_TEXT
-        self.ax.text(x, y, text, ha=ha, va=va, fontsize=size, color=color, zorder=7,
-                     fontweight=weight if on else "normal")
+        self.ax.text(x, y, text, ha=ha, va=va, fontsize=size, color=color, zorder=7)
 
 
 def _body(ax, x0, y0, x1, y1):
