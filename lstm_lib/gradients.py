@@ -243,17 +243,17 @@ def power_of_ten_labels(ax, axis: str = "y") -> None:
 _DRAW_TEXT = {
     "ko": {
         "xlabel": "시간 거리 d = T - t",
-        "ylabel": "‖∂h_T/∂h_t‖ (로그 눈금)",
+        "ylabel": r"$\|\partial h_T / \partial h_t\|$ (로그 눈금)",
         "title": "기울기 노름과 시간 거리 (T = {T}, H = {H})",
-        "label": "‖W_hh‖ = {s:g}",
-        "bound": "상한 ‖W_hh‖^d",
+        "label": r"$\|W_{{hh}}\| = {s:g}$",
+        "bound": r"상한 $\|W_{hh}\|^d$",
     },
     "en": {
         "xlabel": "distance in time d = T - t",
-        "ylabel": "‖∂h_T/∂h_t‖ (log scale)",
+        "ylabel": r"$\|\partial h_T / \partial h_t\|$ (log scale)",
         "title": "Gradient norm against distance (T = {T}, H = {H})",
-        "label": "‖W_hh‖ = {s:g}",
-        "bound": "bound ‖W_hh‖^d",
+        "label": r"$\|W_{{hh}}\| = {s:g}$",
+        "bound": r"bound $\|W_{hh}\|^d$",
     },
 }
 
@@ -320,5 +320,6 @@ def draw_norms_panel(fig, lang: str | None = None, scale: float = 2.0, T: int = 
     :func:`lstm_lib.widgets.explorer` and :func:`lstm_lib.widgets.static_twin`.
     """
     ax = fig.add_subplot()
-    draw_gradient_norms([scale], T=T, hidden_size=hidden_size, lang=lang, ax=ax)
+    draw_gradient_norms([scale], T=T, hidden_size=hidden_size, lang=lang, ax=ax,
+                        ylim=(1e-16, 1e16))
     return ax
