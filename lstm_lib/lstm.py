@@ -125,19 +125,44 @@ class LSTMCache:
     """What :func:`forward` remembers for :func:`backward` (chapter 10).
 
     Shapes are batched even for an unbatched call: ``X`` (T, B, D); ``h`` and ``c`` (T + 1,
-    B, H), where index 0 is the initial state; gates ``i, f, g, o`` and ``tanh_c`` (T, B, H).
+    B, H), where index 0 is the initial state; ``gates`` (T, B, 4H), the activated gates
+    side by side in the order i, f, g, o (``cache.f`` or ``cache.gate("f")`` is one gate,
+    (T, B, H)); ``tanh_c`` (T, B, H).
     """
 
     params: LSTMParams
     X: np.ndarray
     h: np.ndarray
     c: np.ndarray
-    i: np.ndarray
-    f: np.ndarray
-    g: np.ndarray
-    o: np.ndarray
+    gates: np.ndarray
     tanh_c: np.ndarray
     unbatched: bool
+
+    def gate(self, name: str) -> np.ndarray:
+        """One gate's values for every step, (T, B, H): ``name`` is "i", "f", "g" or "o"."""
+        H = self.h.shape[-1]
+        n = TORCH_GATE_ORDER.index(name)
+        return self.gates[:, :, n * H : (n + 1) * H]
+
+    @property
+    def i(self) -> np.ndarray:
+        """The input gate i_t for every step, (T, B, H)."""
+        return self.gate("i")
+
+    @property
+    def f(self) -> np.ndarray:
+        """The forget gate f_t for every step, (T, B, H)."""
+        return self.gate("f")
+
+    @property
+    def g(self) -> np.ndarray:
+        """The candidate values g_t (C~_t) for every step, (T, B, H)."""
+        return self.gate("g")
+
+    @property
+    def o(self) -> np.ndarray:
+        """The output gate o_t for every step, (T, B, H)."""
+        return self.gate("o")
 
 
 def init_params(
@@ -216,7 +241,9 @@ def fused_weights(p: LSTMParams):
     ``x @ W_x + h @ W_h + b`` gives all four gates' pre-activations at once.
     """
     fused = p.to_fused()
-    return fused["weight_ih"].T, fused["weight_hh"].T, fused["bias_ih"]
+    W_x = np.ascontiguousarray(fused["weight_ih"].T)  # transposed once, stored row by row
+    W_h = np.ascontiguousarray(fused["weight_hh"].T)
+    return W_x, W_h, fused["bias_ih"]
 
 
 def forward(X, p: LSTMParams, h0=None, c0=None):
@@ -247,20 +274,21 @@ def forward(X, p: LSTMParams, h0=None, c0=None):
 
     hs = np.empty((T + 1, B, H), dtype=p.dtype)
     cs = np.empty((T + 1, B, H), dtype=p.dtype)
-    i_s, f_s, g_s, o_s, tanh_cs = (np.empty((T, B, H), dtype=p.dtype) for _ in range(5))
+    gates = np.empty((T, B, 4 * H), dtype=p.dtype)  # i, f, g, o after their activations
+    tanh_cs = np.empty((T, B, H), dtype=p.dtype)
     hs[0], cs[0] = h, c
     for t in range(T):
         # 2. All four gates' pre-activations with one (B, H) @ (H, 4H) product.
         a = A_x[t] + hs[t] @ W_h
-        i = i_s[t] = sigmoid(a[:, 0 * H : 1 * H])
-        f = f_s[t] = sigmoid(a[:, 1 * H : 2 * H])
-        g = g_s[t] = tanh(a[:, 2 * H : 3 * H])
-        o = o_s[t] = sigmoid(a[:, 3 * H : 4 * H])
+        gates[t, :, : 2 * H] = sigmoid(a[:, : 2 * H])  # i and f, side by side
+        gates[t, :, 2 * H : 3 * H] = tanh(a[:, 2 * H : 3 * H])  # g
+        gates[t, :, 3 * H :] = sigmoid(a[:, 3 * H :])  # o
+        i, f, g, o = np.split(gates[t], 4, axis=1)
         cs[t + 1] = f * cs[t] + i * g
         tanh_cs[t] = tanh(cs[t + 1])
         hs[t + 1] = o * tanh_cs[t]
 
-    cache = LSTMCache(p, X, hs, cs, i_s, f_s, g_s, o_s, tanh_cs, unbatched)
+    cache = LSTMCache(p, X, hs, cs, gates, tanh_cs, unbatched)
     outputs, h_T, c_T = hs[1:].copy(), hs[T].copy(), cs[T].copy()
     if unbatched:
         outputs, h_T, c_T = outputs[:, 0], h_T[0], c_T[0]
@@ -302,7 +330,8 @@ def backward(d_outputs, cache: LSTMCache, d_final=None):
 
     dA = np.empty((T, B, 4 * H), dtype=p.dtype)  # gradients of the gates' pre-activations
     for t in reversed(range(T)):
-        i, f, g, o, tanh_c = cache.i[t], cache.f[t], cache.g[t], cache.o[t], cache.tanh_c[t]
+        i, f, g, o = np.split(cache.gates[t], 4, axis=1)
+        tanh_c = cache.tanh_c[t]
         dh = dh + d_outputs[t]  # h_t feeds the output and the next step
         do = dh * tanh_c  # h_t = o_t * tanh(c_t)
         dc = dc + dh * o * (1 - tanh_c * tanh_c)  # c_t feeds h_t and c_{t+1}

@@ -220,6 +220,8 @@ def test_cell_state_path_scales_by_forget_gate_only():
     _, _, cache = lstm.forward(X, p, h0, c0)
     dc_T = np.ones((2, 4))
     _, (_, dc0), _ = lstm.backward(None, cache, (None, dc_T))
+    np.testing.assert_array_equal(cache.f, cache.gate("f"))
+    np.testing.assert_array_equal(cache.gates[..., 4:8], cache.f)  # H = 4: blocks i, f, g, o
     np.testing.assert_allclose(dc0, np.prod(cache.f, axis=0), rtol=1e-12)
 
 
