@@ -4,9 +4,9 @@
 everything else dimmed; ``draw_rnn_cell`` and ``draw_gru_cell`` draw the other two cells
 in the same style. Every function takes ``lang`` ("ko" or "en"; ``None`` means the
 edition's language, ``lstm_lib.get_lang()``), registers the Korean font, and returns a
-matplotlib ``Figure``. Without ``ax`` the figure is a plain ``matplotlib.figure.Figure``,
-not a pyplot figure: a notebook shows it once, as the cell's value, and it never piles up
-in pyplot's list of open figures.
+matplotlib ``Figure``. Without ``ax`` the figure comes from :func:`new_figure`: a
+notebook shows it once, as the cell's value (end the line with ``;`` to hide it), and it
+never piles up in pyplot's list of open figures.
 
 Part names (``highlight`` takes one name or several; ``None`` draws every part in colour):
 
@@ -115,10 +115,24 @@ def _resolve_highlight(highlight, parts: tuple[str, ...], cell: str) -> set[str]
     return lit
 
 
+def new_figure(figsize=FIGSIZE, **kwargs) -> Figure:
+    """A figure that a notebook shows exactly once, as the value of the cell (all chapters).
+
+    It is made by pyplot, so Jupyter's and Colab's inline backend knows how to show it,
+    then closed at once, so it is not shown a second time at the end of the cell and does
+    not pile up in pyplot's list of open figures.
+    """
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=figsize, dpi=100, **kwargs)
+    plt.close(fig)
+    return fig
+
+
 def _new_axes(ax, lang: str):
     use_korean_font()
     if ax is None:
-        fig = Figure(figsize=FIGSIZE, dpi=100)
+        fig = new_figure(FIGSIZE)
         ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     else:
         fig = ax.figure

@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .fonts import use_korean_font
-from .viz import COLORS, FIGSIZE
+from .viz import COLORS, FIGSIZE, new_figure
 
 # ----------------------------------------------------------------------------------------
 # The generic pair: explorer and static twin
@@ -115,8 +115,7 @@ def static_twin(draw: Callable, presets: list[dict], titles: list | None = None,
     lang = _lang(lang)
     use_korean_font()
     nrows = -(-len(presets) // ncols)
-    fig = Figure(figsize=(panel_size[0] * ncols, panel_size[1] * nrows), dpi=100,
-                 layout="constrained")
+    fig = new_figure((panel_size[0] * ncols, panel_size[1] * nrows), layout="constrained")
     panels = np.atleast_1d(fig.subfigures(nrows, ncols)).ravel()
     for k, (panel, values) in enumerate(zip(panels, presets, strict=False)):
         draw(panel, lang=lang, **values)
