@@ -189,7 +189,9 @@ def fused_weights(p: GRUParams):
     = ``[b_r, b_z, b_n]``, ``b_h`` (3H,) = ``[0, 0, b_hn]``; column blocks r, z, n.
     """
     fused = p.to_fused()
-    return fused["weight_ih"].T, fused["weight_hh"].T, fused["bias_ih"], fused["bias_hh"]
+    W_x = np.ascontiguousarray(fused["weight_ih"].T)  # transposed once, stored row by row
+    W_h = np.ascontiguousarray(fused["weight_hh"].T)
+    return W_x, W_h, fused["bias_ih"], fused["bias_hh"]
 
 
 def forward(X, p: GRUParams, h0=None):
@@ -214,10 +216,11 @@ def forward(X, p: GRUParams, h0=None):
     hs[0] = _checks.state(h0, B, H, unbatched, p.dtype, "h0")
     for t in range(T):
         a_x, a_h = A_x[t], hs[t] @ W_h + b_h  # (B, 3H) each, blocks r, z, n
-        r = r_s[t] = sigmoid(a_x[:, 0 * H : 1 * H] + a_h[:, 0 * H : 1 * H])
-        z = z_s[t] = sigmoid(a_x[:, 1 * H : 2 * H] + a_h[:, 1 * H : 2 * H])
-        hn = hn_s[t] = a_h[:, 2 * H : 3 * H]
-        n = n_s[t] = tanh(a_x[:, 2 * H : 3 * H] + r * hn)
+        rz = sigmoid(a_x[:, : 2 * H] + a_h[:, : 2 * H])  # both gates in one call
+        r = r_s[t] = rz[:, :H]
+        z = z_s[t] = rz[:, H:]
+        hn = hn_s[t] = a_h[:, 2 * H :]
+        n = n_s[t] = tanh(a_x[:, 2 * H :] + r * hn)
         hs[t + 1] = (1 - z) * n + z * hs[t]
 
     cache = GRUCache(p, X, hs, r_s, z_s, n_s, hn_s, unbatched)
@@ -248,20 +251,21 @@ def backward(d_outputs, cache: GRUCache, d_final=None):
     d_outputs = _checks.gradient(d_outputs, seq_shape, p.dtype, "d_outputs").reshape(T, B, H)
     W_x, W_h, _, _ = fused_weights(p)
 
+    # The activations' local derivatives, for all steps at once, before the loop.
+    r_s, z_s, n_s, hn_s = cache.r, cache.z, cache.n, cache.hn
+    d_r, d_z, d_n = r_s * (1 - r_s), z_s * (1 - z_s), 1 - n_s**2
+
     dA_x = np.empty((T, B, 3 * H), dtype=p.dtype)  # gradients of x @ W_x + b_x
     dA_h = np.empty((T, B, 3 * H), dtype=p.dtype)  # gradients of h @ W_h + b_h
     for t in reversed(range(T)):
-        r, z, n, hn = cache.r[t], cache.z[t], cache.n[t], cache.hn[t]
         dh = dh + d_outputs[t]
-        dn = dh * (1 - z)  # h_t = (1 - z) * n + z * h_{t-1}
-        dz = dh * (hs[t] - n)
-        da_n = dn * (1 - n * n)  # through the tanh
-        dr = da_n * hn  # n = tanh(a_x_n + r * hn)
-        dA_x[t, :, 0 * H : 1 * H] = dA_h[t, :, 0 * H : 1 * H] = dr * r * (1 - r)
-        dA_x[t, :, 1 * H : 2 * H] = dA_h[t, :, 1 * H : 2 * H] = dz * z * (1 - z)
-        dA_x[t, :, 2 * H : 3 * H] = da_n
-        dA_h[t, :, 2 * H : 3 * H] = da_n * r  # the reset gate scales the hidden share
-        dh = dh * z + dA_h[t] @ W_h.T  # to h_{t-1}: the shortcut plus the three blocks
+        # h_t = (1 - z) * n + z * h_{t-1} and n = tanh(a_x_n + r * hn):
+        da_n = dh * (1 - z_s[t]) * d_n[t]
+        da_r = da_n * hn_s[t] * d_r[t]
+        da_z = dh * (hs[t] - n_s[t]) * d_z[t]
+        dA_x[t] = np.concatenate([da_r, da_z, da_n], axis=1)
+        dA_h[t] = np.concatenate([da_r, da_z, da_n * r_s[t]], axis=1)  # reset scales hn
+        dh = dh * z_s[t] + dA_h[t] @ W_h.T  # to h_{t-1}: the shortcut plus the three blocks
 
     dA_x_rows, dA_h_rows = dA_x.reshape(T * B, 3 * H), dA_h.reshape(T * B, 3 * H)
     dW_x = X.reshape(T * B, D).T @ dA_x_rows  # (D, 3H), summed over all steps

@@ -154,7 +154,8 @@ def forward(X, p: RNNParams, h0=None):
     H = p.hidden_size
     hs = np.empty((T + 1, B, H), dtype=p.dtype)
     hs[0] = _checks.state(h0, B, H, unbatched, p.dtype, "h0")
-    W_h, W_x = p.W[:, :H].T, p.W[:, H:].T  # (H, H) and (D, H), ready for row vectors
+    W_h = np.ascontiguousarray(p.W[:, :H].T)  # (H, H), ready for row vectors
+    W_x = np.ascontiguousarray(p.W[:, H:].T)  # (D, H)
 
     A_x = (X.reshape(T * B, D) @ W_x + p.b).reshape(T, B, H)  # all steps at once
     for t in range(T):
