@@ -26,7 +26,7 @@ lint: $(READY)
 # then run every check; the last line is pytest's summary.
 test: $(READY) lint
 	$(BIN)/python tools/build_book.py
-	$(BIN)/python -m pytest tests -n 2 --durations=15
+	$(BIN)/python -m pytest tests -n 2 --dist loadfile --durations=15
 
 bench: $(READY)
 	$(BIN)/python bench/bench_speed.py

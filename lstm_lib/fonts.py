@@ -41,7 +41,8 @@ def use_korean_font() -> str:
 
     if "family" not in _registered:
         path = korean_font_path()
-        font_manager.fontManager.addfont(str(path))
+        for face in sorted(path.parent.glob("NanumGothic*.ttf")):  # regular and bold
+            font_manager.fontManager.addfont(str(face))
         _registered["family"] = font_manager.FontProperties(fname=str(path)).get_name()
     family = _registered["family"]
     mpl.rcParams["font.family"] = "sans-serif"
