@@ -1,0 +1,143 @@
+"""A small, deterministic training loop for the training chapters (03, 11, 12, 14).
+
+Chapter 03 uses it to train a vanilla RNN on the "remember the first symbol" task for a
+growing distance; later chapters train LSTMs and GRUs with it. It is short on purpose, so
+that a reader can read all of it::
+
+    torch.manual_seed(seed)                      # the model's initial weights
+    model = SequenceModel("rnn", 4, 32, 4)
+    history = train(model, lambda rng: remember_first(20, 64, rng), steps=300, seed=seed)
+    evaluate(model, *remember_first(20, 1000, rng=123))
+
+Progress goes to stdout only (never stderr). By default a progress line is shown only in
+Colab; the rendered book stays quiet. Pass ``progress=True`` to see it in any Jupyter.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+import torch
+from torch import nn
+
+from .data import as_rng
+
+__all__ = ["train", "evaluate", "accuracy", "to_tensors"]
+
+
+def to_tensors(X, y, classification: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """``X`` as a float32 tensor, ``y`` as int64 (classification) or float32 (regression)."""
+    X = torch.as_tensor(np.asarray(X) if not isinstance(X, torch.Tensor) else X)
+    y = torch.as_tensor(np.asarray(y) if not isinstance(y, torch.Tensor) else y)
+    return X.float(), (y.long() if classification else y.float())
+
+
+def accuracy(logits, y) -> float:
+    """Fraction of rows of ``logits`` (B, K) whose largest entry is at the target ``y`` (B,)."""
+    logits = torch.as_tensor(logits)
+    y = torch.as_tensor(y)
+    if logits.dim() != 2 or y.shape != logits.shape[:1]:
+        raise ValueError(
+            f"logits must be (B, K) and y (B,), got {tuple(logits.shape)} and {tuple(y.shape)}")
+    return float((logits.argmax(dim=1) == y).float().mean())
+
+
+def _loss_fn(loss: str) -> Callable:
+    if loss == "cross_entropy":
+        return nn.functional.cross_entropy
+    if loss == "mse":
+        return lambda out, y: nn.functional.mse_loss(out.reshape(y.shape), y)
+    raise ValueError(f"loss must be 'cross_entropy' or 'mse', got {loss!r}")
+
+
+def _show_progress(progress: bool | None) -> bool:
+    if progress is not None:
+        return bool(progress)
+    return "google.colab" in sys.modules
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, X, y, loss: str = "cross_entropy") -> dict[str, float]:
+    """Loss (and accuracy, for classification) of ``model`` on one batch, without training.
+
+    ``X`` is (T, B, D) and ``y`` is (B,), NumPy arrays or tensors. Returns
+    ``{"loss": ..., "accuracy": ...}`` (no ``"accuracy"`` for ``loss="mse"``).
+    """
+    classification = loss == "cross_entropy"
+    X, y = to_tensors(X, y, classification)
+    was_training = model.training
+    model.eval()
+    out = model(X)
+    model.train(was_training)
+    result = {"loss": float(_loss_fn(loss)(out, y))}
+    if classification:
+        result["accuracy"] = accuracy(out, y)
+    return result
+
+
+def train(model: nn.Module, data, steps: int, lr: float = 1e-2, seed: int = 0,
+          loss: str = "cross_entropy", clip: float | None = None,
+          progress: bool | None = None) -> dict[str, list]:
+    """Train ``model`` with Adam for ``steps`` steps and return the history (chapter 03).
+
+    ``data`` is either a function ``rng -> (X, y)`` that makes a fresh batch at every step
+    from a NumPy Generator seeded with ``seed`` (the long-dependency tasks of
+    :mod:`lstm_lib.data`), or a fixed pair ``(X, y)`` used at every step. ``X`` is
+    (T, B, D), ``y`` is (B,). The model maps ``X`` to one prediction per sequence:
+    logits (B, K) for ``loss="cross_entropy"``, values (B,) or (B, 1) for ``loss="mse"``.
+
+    ``seed`` fixes the batches and PyTorch's generator (for anything random inside the
+    model); seed PyTorch yourself *before* building the model to fix its initial weights.
+    ``clip`` clips the gradients' global norm (chapter 11). ``progress`` shows a progress
+    line on stdout: ``None`` means only in Colab, so the rendered book stays quiet.
+
+    Returns a dict of lists, one entry per step: ``"step"``, ``"loss"``, ``"grad_norm"``
+    (the global gradient norm before clipping) and, for classification, ``"accuracy"`` on
+    that step's batch; plus ``"seconds"``, the wall time of the whole run.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    classification = loss == "cross_entropy"
+    loss_of = _loss_fn(loss)
+    rng = as_rng(seed)
+    torch.manual_seed(seed)
+    if callable(data):
+        make_batch = data
+    else:
+        fixed = to_tensors(*data, classification)
+
+        def make_batch(rng):
+            return fixed
+
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    history: dict[str, list] = {"step": [], "loss": [], "grad_norm": []}
+    if classification:
+        history["accuracy"] = []
+    show = _show_progress(progress)
+    every = max(1, steps // 20)
+    start = time.perf_counter()
+    model.train()
+    for step in range(1, steps + 1):
+        X, y = to_tensors(*make_batch(rng), classification)
+        out = model(X)
+        value = loss_of(out, y)
+        optimizer.zero_grad()
+        value.backward()
+        max_norm = float("inf") if clip is None else clip
+        norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+        optimizer.step()
+        history["step"].append(step)
+        history["loss"].append(value.item())
+        history["grad_norm"].append(float(norm))
+        if classification:
+            history["accuracy"].append(accuracy(out.detach(), y))
+        if show and (step % every == 0 or step == steps):
+            done = int(30 * step / steps)
+            last = history["loss"][-1]
+            line = f"[{'#' * done}{'.' * (30 - done)}] {step}/{steps}  loss {last:.4f}"
+            print("\r" + line, end="" if step < steps else "\n", flush=True)
+    history["seconds"] = time.perf_counter() - start
+    return history
