@@ -6,12 +6,16 @@ Times, in one process, on float32, the median over repeats of:
 - ``lstm.forward`` + ``lstm.backward`` against ``nn.LSTM`` forward + ``.backward()``;
 - ``torch.nn.GRU`` against ``torch.nn.LSTM`` (forward, and forward + backward), and the
   same for lstm_lib's own NumPy GRU and LSTM (chapter 14 measures "GRU is cheaper");
+- for reference, ``lstm.forward`` against ``nn.LSTM`` with oneDNN switched off;
 
 at (T=100, B=32, D=H=128) and (T=50, B=1, D=1, H=32), and prints the ratios. The
 contestants run interleaved (one call of each per round, in rotating order), so a busy
 machine slows them alike and the ratios stay meaningful even when absolute times do not.
 
-Usage: ``python bench/bench_speed.py [--repeats N]``.
+Usage: ``python bench/bench_speed.py [--repeats N] [--threads N]``. ``--threads`` limits
+both NumPy's BLAS and PyTorch to N threads (default: each library's own default). On a
+machine that other jobs keep busy, ``--threads 1`` gives steadier ratios: two thread pools
+spinning against each other and against other processes slow both sides erratically.
 """
 
 from __future__ import annotations
@@ -20,12 +24,36 @@ import argparse
 import os
 import platform
 import statistics
+import sys
 import time
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30, help="rounds per shape (default 30)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for NumPy's BLAS and for PyTorch (default: theirs)")
+    return parser.parse_args()
+
+
+ARGS = parse_args() if __name__ == "__main__" else None
+if ARGS is not None and ARGS.threads is not None:
+    # Must happen before NumPy loads its BLAS library.
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = str(ARGS.threads)
+
+import warnings
 
 import numpy as np
 import torch
 
 from lstm_lib import gru, lstm
+
+# Switching oneDNN off warns about TF32 on Intel GPUs, which has nothing to do with us.
+warnings.filterwarnings("ignore", message=".*TF32 acceleration on top of oneDNN.*")
+
+if ARGS is not None and ARGS.threads is not None:
+    torch.set_num_threads(ARGS.threads)
 
 SHAPES = [(100, 32, 128, 128), (50, 1, 1, 32)]  # (T, B, D, H)
 TARGETS = {"forward": 1.5, "forward+backward": 2.0}  # at the first shape
@@ -77,39 +105,55 @@ def torch_contestants(T, B, D, H, rng):
 
         contestants[f"torch {name} fwd"] = fwd
         contestants[f"torch {name} fwd+bwd"] = fwd_bwd
+
+    def lstm_fwd_without_onednn(module=modules["LSTM"]):
+        with torch.no_grad(), torch.backends.mkldnn.flags(enabled=False):
+            module(X)
+
+    contestants["torch LSTM fwd, no oneDNN"] = lstm_fwd_without_onednn
     return contestants
 
 
-def time_interleaved(functions: dict, repeats: int, warmup: int = 3) -> dict[str, float]:
-    """Median wall time (seconds) of each function, calling them in rotating order."""
+def time_interleaved(functions: dict, repeats: int, sample_seconds: float = 0.02) -> dict:
+    """Median time per call (seconds) of each function, measured in interleaved rounds.
+
+    Each round times every function once, in rotating order. One timing covers enough
+    back-to-back calls to last about ``sample_seconds`` (a single call of a 1 ms function
+    is too short to time reliably on a busy machine); the result is the median over the
+    rounds of that timing divided by its number of calls.
+    """
     names = list(functions)
-    for _ in range(warmup):
-        for name in names:
-            functions[name]()
+    calls = {}
+    for name in names:  # warm up and calibrate
+        functions[name]()
+        start = time.perf_counter()
+        functions[name]()
+        once = time.perf_counter() - start
+        calls[name] = max(1, round(sample_seconds / max(once, 1e-6)))
     times = {name: [] for name in names}
     for r in range(repeats):
         for name in names[r % len(names):] + names[: r % len(names)]:
             start = time.perf_counter()
-            functions[name]()
-            times[name].append(time.perf_counter() - start)
+            for _ in range(calls[name]):
+                functions[name]()
+            times[name].append((time.perf_counter() - start) / calls[name])
     return {name: statistics.median(ts) for name, ts in times.items()}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=30, help="rounds per shape (default 30)")
-    args = parser.parse_args()
-
+def main(args) -> None:
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"lstm_lib speed benchmark: float32, median of {args.repeats} interleaved rounds")
-    print(f"numpy {np.__version__}, torch {torch.__version__} "
-          f"({torch.get_num_threads()} threads), {os.cpu_count()} CPUs, "
-          f"{platform.processor() or platform.machine()}, load average {load:.2f}")
+    print(f"lstm_lib speed benchmark: float32, median of {args.repeats} interleaved rounds "
+          f"(each timing covers >= 20 ms of back-to-back calls)")
+    blas_threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+    print(f"Python {sys.version.split()[0]}, numpy {np.__version__} (BLAS threads: "
+          f"{blas_threads}), torch {torch.__version__} ({torch.get_num_threads()} threads), "
+          f"{os.cpu_count()} CPUs, {platform.machine()}, load average {load:.2f}")
     comparisons = [
         ("forward", "numpy LSTM fwd", "torch LSTM fwd"),
         ("forward+backward", "numpy LSTM fwd+bwd", "torch LSTM fwd+bwd"),
+        ("forward, torch w/o oneDNN", "numpy LSTM fwd", "torch LSTM fwd, no oneDNN"),
         ("GRU / LSTM, torch fwd", "torch GRU fwd", "torch LSTM fwd"),
         ("GRU / LSTM, torch fwd+bwd", "torch GRU fwd+bwd", "torch LSTM fwd+bwd"),
         ("GRU / LSTM, numpy fwd", "numpy GRU fwd", "numpy LSTM fwd"),
@@ -130,8 +174,10 @@ def main() -> None:
             if shape == SHAPES[0] and label in TARGETS:
                 verdicts.append((label, ratio, TARGETS[label]))
         print()
-    print("A / B: the first contestant's time over the second's (numpy over torch in the first")
-    print("two rows of each shape; GRU over LSTM below them).")
+    print("A / B: the first contestant's time over the second's: numpy over torch in the first")
+    print("three rows of each shape, GRU over LSTM below them. The third row compares with")
+    print("nn.LSTM run with oneDNN (mkldnn) switched off: PyTorch's CPU LSTM normally calls")
+    print("oneDNN's fused RNN kernel; without it, PyTorch does what the NumPy code does.")
     for label, ratio, target in verdicts:
         status = "met" if ratio <= target else "NOT met"
         print(f"target at {SHAPES[0]}: {label} within {target}x of nn.LSTM: "
@@ -139,4 +185,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(ARGS)

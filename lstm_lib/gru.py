@@ -33,6 +33,9 @@ biases matters, so :func:`from_torch` keeps ``b_r``, ``b_z`` as sums; for n it k
 ``from_torch(to_torch(p))`` gives back ``p``'s arrays bit for bit; ``to_torch(from_torch(m))``
 has ``m``'s weights bit for bit and gives its outputs up to float rounding of the r and z
 bias sums.
+
+Shapes, dtypes and the errors raised for bad input are as described in
+:mod:`lstm_lib.lstm`.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ __all__ = [
     "step",
     "forward",
     "backward",
+    "fused_weights",
     "from_fused",
     "from_torch",
     "to_torch",
@@ -94,6 +98,11 @@ class GRUParams:
     def arrays(self) -> dict[str, np.ndarray]:
         """All arrays by name, in a fixed order: ``{"W_r": ..., ..., "b_hn": ...}``."""
         return {field.name: getattr(self, field.name) for field in fields(self)}
+
+    def astype(self, dtype) -> GRUParams:
+        """A copy with every array converted to ``dtype`` (float32 or float64)."""
+        dtype = _checks.float_dtype(dtype)
+        return GRUParams(**{name: array.astype(dtype) for name, array in self.arrays().items()})
 
     def check(self) -> None:
         """Raise ``ValueError``/``TypeError`` unless shapes, dtypes and values are sound."""
@@ -210,7 +219,8 @@ def forward(X, p: GRUParams, h0=None):
     H = p.hidden_size
     W_x, W_h, b_x, b_h = fused_weights(p)
 
-    A_x = (X.reshape(T * B, D) @ W_x + b_x).reshape(T, B, 3 * H)  # all steps at once
+    A_x = (X.reshape(T * B, D) @ W_x).reshape(T, B, 3 * H)  # all steps at once
+    A_x += b_x  # in place: no second (T, B, 3H) array
     hs = np.empty((T + 1, B, H), dtype=p.dtype)
     r_s, z_s, n_s, hn_s = (np.empty((T, B, H), dtype=p.dtype) for _ in range(4))
     hs[0] = _checks.state(h0, B, H, unbatched, p.dtype, "h0")

@@ -30,6 +30,15 @@ So "round trip" means: ``from_torch(to_torch(p))`` gives back arrays identical t
 bit for bit; ``to_torch(from_torch(m))`` has ``m``'s weights bit for bit, biases with the
 same sum, and gives ``m``'s outputs up to float rounding of that sum (the tests check
 1e-12 in float64).
+
+Shapes, dtypes and bad input (the same in :mod:`lstm_lib.rnn` and :mod:`lstm_lib.gru`):
+sequences are time-major, (T, B, D), or (T, D) for one unbatched sequence; :func:`step`
+takes one example as 1-D vectors (D,) and (H,) or a batch as (B, D) and (B, H). Inputs,
+states and parameters share one dtype, float32 or float64, which outputs and gradients
+keep; mixing the two raises ``TypeError`` naming both (convert with ``p.astype(...)`` or
+``X.astype(...)``), while lists and integer arrays are converted to the parameters' dtype.
+A wrong shape raises ``ValueError`` with the expected and the actual shape; NaN or
+infinity in any input raises ``ValueError`` with its position.
 """
 
 from __future__ import annotations
@@ -48,6 +57,7 @@ __all__ = [
     "step",
     "forward",
     "backward",
+    "fused_weights",
     "from_fused",
     "from_torch",
     "to_torch",
@@ -92,6 +102,11 @@ class LSTMParams:
     def arrays(self) -> dict[str, np.ndarray]:
         """All arrays by name, in a fixed order: ``{"W_f": ..., ..., "b_o": ...}``."""
         return {field.name: getattr(self, field.name) for field in fields(self)}
+
+    def astype(self, dtype) -> LSTMParams:
+        """A copy with every array converted to ``dtype`` (float32 or float64)."""
+        dtype = _checks.float_dtype(dtype)
+        return LSTMParams(**{name: array.astype(dtype) for name, array in self.arrays().items()})
 
     def check(self) -> None:
         """Raise ``ValueError``/``TypeError`` unless shapes, dtypes and values are sound."""
@@ -274,7 +289,8 @@ def forward(X, p: LSTMParams, h0=None, c0=None):
     W_x, W_h, b = fused_weights(p)
 
     # 1. The input projection for every time step at once: (T*B, D) @ (D, 4H).
-    A_x = (X.reshape(T * B, D) @ W_x + b).reshape(T, B, 4 * H)
+    A_x = (X.reshape(T * B, D) @ W_x).reshape(T, B, 4 * H)
+    A_x += b  # in place: no second (T, B, 4H) array
 
     hs = np.empty((T + 1, B, H), dtype=p.dtype)
     cs = np.empty((T + 1, B, H), dtype=p.dtype)

@@ -17,6 +17,9 @@ PyTorch's ``nn.RNN`` stores ``weight_ih_l0`` = ``W[:, H:]`` (H, D), ``weight_hh_
 ``b`` into ``bias_ih`` and zeros into ``bias_hh``. ``from_torch(to_torch(p))`` gives back
 ``p``'s arrays bit for bit; ``to_torch(from_torch(m))`` has ``m``'s weights bit for bit and
 gives its outputs up to float rounding of the bias sum.
+
+Shapes, dtypes and the errors raised for bad input are as described in
+:mod:`lstm_lib.lstm`.
 """
 
 from __future__ import annotations
@@ -69,6 +72,11 @@ class RNNParams:
     def arrays(self) -> dict[str, np.ndarray]:
         """All arrays by name: ``{"W": ..., "b": ...}``."""
         return {field.name: getattr(self, field.name) for field in fields(self)}
+
+    def astype(self, dtype) -> RNNParams:
+        """A copy with every array converted to ``dtype`` (float32 or float64)."""
+        dtype = _checks.float_dtype(dtype)
+        return RNNParams(**{name: array.astype(dtype) for name, array in self.arrays().items()})
 
     def check(self) -> None:
         """Raise ``ValueError``/``TypeError`` unless shapes, dtypes and values are sound."""
@@ -157,7 +165,8 @@ def forward(X, p: RNNParams, h0=None):
     W_h = np.ascontiguousarray(p.W[:, :H].T)  # (H, H), ready for row vectors
     W_x = np.ascontiguousarray(p.W[:, H:].T)  # (D, H)
 
-    A_x = (X.reshape(T * B, D) @ W_x + p.b).reshape(T, B, H)  # all steps at once
+    A_x = (X.reshape(T * B, D) @ W_x).reshape(T, B, H)  # all steps at once
+    A_x += p.b  # in place: no second (T, B, H) array
     for t in range(T):
         hs[t + 1] = tanh(A_x[t] + hs[t] @ W_h)
 

@@ -148,3 +148,14 @@ def test_from_fused_checks_shapes():
         gru.from_fused(np.zeros((10, 3)), np.zeros((12, 4)))
     with pytest.raises(ValueError, match=r"bias_ih must have shape \(4,\), got \(3,\)"):
         rnn.from_fused(np.zeros((4, 3)), np.zeros((4, 4)), np.zeros(3))
+
+
+def test_astype_converts_every_array(cell):
+    module, p = cell
+    p32 = p.astype(np.float32)
+    assert type(p32) is type(p)
+    assert all(array.dtype == np.float32 for array in p32.arrays().values())
+    out, _, _ = module.forward(good_X(np.float32), p32)
+    assert out.dtype == np.float32
+    with pytest.raises(TypeError, match="float32 or float64"):
+        p.astype(np.int64)
