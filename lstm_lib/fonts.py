@@ -31,10 +31,13 @@ def korean_font_path() -> Path:
 
 
 def use_korean_font() -> str:
-    """Register NanumGothic with matplotlib and make it the default sans-serif font.
+    """Register NanumGothic with matplotlib and use it for every character DejaVu lacks.
 
-    Returns the family name. Safe to call many times. DejaVu Sans stays second in the
-    list, so symbols NanumGothic lacks (⊙, subscripts, Greek) still render.
+    Returns the family name. Safe to call many times. The font list is
+    ``["DejaVu Sans", "NanumGothic"]``: matplotlib takes each glyph from the first font
+    that has it, so Latin letters, digits, the minus sign (U+2212, which NanumGothic lacks
+    and log-scale tick labels use) and ⊙ come from DejaVu Sans, and Hangul from NanumGothic,
+    in regular and bold, with no missing-glyph warning in either edition.
     """
     import matplotlib as mpl
     from matplotlib import font_manager
@@ -45,8 +48,6 @@ def use_korean_font() -> str:
             font_manager.fontManager.addfont(str(face))
         _registered["family"] = font_manager.FontProperties(fname=str(path)).get_name()
     family = _registered["family"]
-    mpl.rcParams["font.family"] = "sans-serif"
-    sans = [f for f in mpl.rcParams["font.sans-serif"] if f != family]
-    mpl.rcParams["font.sans-serif"] = [family, *sans]
-    mpl.rcParams["axes.unicode_minus"] = False
+    mpl.rcParams["font.family"] = ["DejaVu Sans", family]
+    mpl.rcParams["axes.unicode_minus"] = True
     return family
