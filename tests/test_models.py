@@ -10,6 +10,15 @@ from lstm_lib import lstm
 from lstm_lib.models import LSTMFromScratch, SequenceModel
 
 
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """Tiny models: one thread is faster, and steady when other jobs keep the CPUs busy."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def pair(D=3, H=5, dtype=torch.float64, batch_first=False, seed=0):
     torch.manual_seed(seed)
     reference = torch.nn.LSTM(D, H, batch_first=batch_first, dtype=dtype)
