@@ -2,8 +2,14 @@
 
 The font, NanumGothic, arrives through pip with the ``koreanize-matplotlib`` package, so
 it is there wherever ``lstm_lib`` is installed: locally, in CI and in Colab. We only take
-the font file from that package and register it; we do not import the package, which
+the font files from that package and register them; we do not import the package, which
 would change matplotlib's settings as a side effect.
+
+NanumGothic has no minus sign (U+2212), which matplotlib uses for negative tick labels and
+inside math text (log-scale ticks such as 10^-3), and math text has no per-glyph fallback.
+So we register a copy of each NanumGothic face whose character map also sends U+2212 to
+its own hyphen-minus glyph, written once into matplotlib's cache folder with fontTools
+(a dependency of matplotlib).
 """
 
 from __future__ import annotations
@@ -30,24 +36,41 @@ def korean_font_path() -> Path:
     return candidates[0]
 
 
-def use_korean_font() -> str:
-    """Register NanumGothic with matplotlib and use it for every character DejaVu lacks.
+def _with_minus_sign(path: Path) -> Path:
+    """A copy of the font at ``path`` that maps U+2212 (minus) to its hyphen glyph."""
+    import matplotlib as mpl
+    from fontTools.ttLib import TTFont
 
-    Returns the family name. Safe to call many times. The font list is
-    ``["DejaVu Sans", "NanumGothic"]``: matplotlib takes each glyph from the first font
-    that has it, so Latin letters, digits, the minus sign (U+2212, which NanumGothic lacks
-    and log-scale tick labels use) and ⊙ come from DejaVu Sans, and Hangul from NanumGothic,
-    in regular and bold, with no missing-glyph warning in either edition.
+    target = Path(mpl.get_cachedir()) / "lstm_lib_fonts" / path.name
+    if target.exists():
+        return target
+    font = TTFont(str(path))
+    for table in font["cmap"].tables:
+        if table.isUnicode() and 0x2D in table.cmap and 0x2212 not in table.cmap:
+            table.cmap[0x2212] = table.cmap[0x2D]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".tmp")
+    font.save(str(partial))
+    partial.replace(target)  # atomic: parallel kernels never see half a file
+    return target
+
+
+def use_korean_font() -> str:
+    """Register NanumGothic (all its weights) with matplotlib and make it the default.
+
+    Returns the family name. Safe to call many times. DejaVu Sans stays second in the
+    font list, so a symbol NanumGothic lacks in plain text (⊙, Greek) is taken from it.
     """
     import matplotlib as mpl
     from matplotlib import font_manager
 
     if "family" not in _registered:
         path = korean_font_path()
-        for face in sorted(path.parent.glob("NanumGothic*.ttf")):  # regular and bold
-            font_manager.fontManager.addfont(str(face))
+        # Every weight (Light 300 to ExtraBold 700), so fontweight="bold" finds a face.
+        for face in sorted(path.parent.glob("NanumGothic*.ttf")):
+            font_manager.fontManager.addfont(str(_with_minus_sign(face)))
         _registered["family"] = font_manager.FontProperties(fname=str(path)).get_name()
     family = _registered["family"]
-    mpl.rcParams["font.family"] = ["DejaVu Sans", family]
+    mpl.rcParams["font.family"] = [family, "DejaVu Sans"]
     mpl.rcParams["axes.unicode_minus"] = True
     return family

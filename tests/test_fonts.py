@@ -32,6 +32,21 @@ def test_korean_and_english_figures_draw_without_any_warning(tmp_path):
             plt.close(fig)
 
 
+def test_log_scale_ticks_and_math_text_log_nothing(tmp_path, caplog):
+    """Math text cannot fall back to another font, so the minus must be in NanumGothic."""
+    use_korean_font()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig, ax = plt.subplots()
+        ax.semilogy(np.arange(8), 10.0 ** -np.arange(8))
+        ax.set_xlabel("거리 $t-1$ (단계), $\\tilde{C}_t \\odot f_t$")
+        ax.set_ylabel("값 −1")
+        fig.savefig(tmp_path / "figure.png")
+        plt.close(fig)
+    assert not [r for r in caplog.records if "glyph" in r.getMessage()
+                or "findfont" in r.getMessage()], caplog.text
+
+
 def test_without_the_korean_font_hangul_would_warn(tmp_path):
     """The check above can fail: with DejaVu Sans alone, Hangul is a missing glyph."""
     with matplotlib.rc_context({"font.family": ["DejaVu Sans"]}):

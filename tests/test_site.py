@@ -1,0 +1,59 @@
+"""Static checks of the built site (``make test`` builds it first): both editions are
+complete, executed, and load nothing from the network."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import EDITIONS, chapter_files
+
+EXTERNAL_ASSET = re.compile(
+    r"<(?:script|img|iframe)[^>]+src=[\"']https?://|<link[^>]+href=[\"']https?://[^>]+stylesheet"
+    r"|<link[^>]+stylesheet[^>]+href=[\"']https?://")
+
+
+def pages(site, lang):
+    folder = site / lang / "chapters" / lang
+    return {nb.stem: folder / f"{nb.stem}.html" for nb in chapter_files(lang)}
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_every_chapter_is_built(site, lang):
+    for name, page in pages(site, lang).items():
+        assert page.exists(), f"{lang}: {name} was not built"
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_pages_were_executed(site, lang):
+    for name, page in pages(site, lang).items():
+        html = page.read_text(encoding="utf-8")
+        assert "cell_output" in html, f"{lang}/{name}: no executed output on the page"
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_no_asset_is_loaded_from_the_network(site, lang):
+    for page in (site / lang).rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        found = EXTERNAL_ASSET.findall(html)
+        assert not found, f"{page.relative_to(site)} loads {found[:3]}"
+        assert "require.js" not in html and "unpkg.com" not in html, page
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_mathjax_is_served_by_the_site(site, lang):
+    assert (site / lang / "_static" / "mathjax" / "tex-chtml.js").exists()
+    html = next(iter(pages(site, lang).values())).read_text(encoding="utf-8")
+    assert re.search(r"<script[^>]+src=\"[./]*_static/mathjax/tex-chtml\.js", html)
+
+
+def test_root_page_links_both_editions(site):
+    html = (site / "index.html").read_text(encoding="utf-8")
+    for lang in EDITIONS:
+        href = re.search(rf'id="lang-{lang}"[^>]*href="([^"]+)"', html).group(1)
+        assert (site / href).exists(), href
+
+
+def test_korean_search_index_holds_bare_words(site):
+    index = (site / "ko" / "searchindex.js").read_text(encoding="utf-8")
+    assert '"게이트"' in index and '"게이트는"' in index
