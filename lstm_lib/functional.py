@@ -33,7 +33,7 @@ def _as_float_array(x) -> np.ndarray:
     return x
 
 
-def sigmoid(x):
+def sigmoid(x, out=None):
     """Logistic sigmoid ``1 / (1 + exp(-x))``, squashing any real number into (0, 1).
 
     Taught in chapter 05 (the forget gate; every gate is a sigmoid). Computed through the
@@ -42,11 +42,18 @@ def sigmoid(x):
     The absolute error is at the level of rounding (1e-16 in float64); for very negative
     inputs (below about -37 in float64) the result rounds to 0.0 instead of a tiny
     positive number.
+
+    ``out``, as in NumPy, is an optional array (of ``x``'s shape and dtype) to write the
+    result into instead of a new one; the cells use it to fill their caches directly.
     """
-    s = np.tanh(0.5 * _as_float_array(x))
-    s *= 0.5  # in place, to spare the (large) arrays of the forward pass a copy each
-    s += 0.5
-    return s
+    x = _as_float_array(x)
+    if out is None:
+        out = np.empty_like(x)
+    np.multiply(x, 0.5, out=out)
+    np.tanh(out, out=out)
+    out *= 0.5
+    out += 0.5
+    return out if out.ndim else out[()]  # a NumPy scalar for a scalar input
 
 
 def sigmoid_derivative(x):
@@ -59,14 +66,15 @@ def sigmoid_derivative(x):
     return s * (1 - s)
 
 
-def tanh(x):
+def tanh(x, out=None):
     """Hyperbolic tangent, squashing any real number into (-1, 1).
 
     Taught in chapter 01 (the RNN's activation) and chapter 06 (the candidate values).
     NumPy's ``np.tanh`` is already stable (``tanh(1e4)`` is exactly 1.0 with no warning);
     this wrapper only turns lists and integers into float arrays, as :func:`sigmoid` does.
+    ``out`` is an optional array to write the result into, as in NumPy.
     """
-    return np.tanh(_as_float_array(x))
+    return np.tanh(_as_float_array(x), out=out)
 
 
 def tanh_derivative(x):

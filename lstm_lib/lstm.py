@@ -275,7 +275,8 @@ def forward(X, p: LSTMParams, h0=None, c0=None):
     1. the input's share of all four gates, for all T steps, in *one* matrix product
        before the loop (it does not depend on ``h``);
     2. inside the loop, one matrix product ``h @ W_h`` gives all four gates at once;
-    3. the activations run on whole contiguous blocks rather than on column slices.
+    3. the activations run on whole contiguous blocks rather than on column slices, and
+       write their results straight into the cache.
 
     float32 input stays float32 throughout (the constants are Python numbers, which NumPy
     does not let widen an array's dtype), which halves the memory traffic of float64.
@@ -300,10 +301,11 @@ def forward(X, p: LSTMParams, h0=None, c0=None):
     for t in range(T):
         # 2. All four gates' pre-activations with one (B, H) @ (H, 4H) product.
         a = A_x[t] + hs[t] @ W_h
-        # 3. One sigmoid over the whole (B, 4H) block, then tanh for g's block: faster
-        #    than three calls on column slices, which are not contiguous in memory.
-        gates[t] = sigmoid(a)
-        gates[t, :, 2 * H : 3 * H] = tanh(a[:, 2 * H : 3 * H])
+        # 3. One sigmoid over the whole (B, 4H) block, then tanh for g's block (faster
+        #    than three calls on column slices, which are not contiguous in memory),
+        #    written straight into the cache with ``out=``.
+        sigmoid(a, out=gates[t])
+        tanh(a[:, 2 * H : 3 * H], out=gates[t, :, 2 * H : 3 * H])
         i, f, g, o = (gates[t, :, n * H : (n + 1) * H] for n in range(4))
         cs[t + 1] = f * cs[t] + i * g
         tanh_cs[t] = tanh(cs[t + 1])

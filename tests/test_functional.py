@@ -75,3 +75,15 @@ def test_nan_propagates_and_bad_types_are_refused():
     with pytest.raises(TypeError, match="<U1"):
         sigmoid(np.array(["a"]))
     assert sigmoid(np.inf) == 1 and sigmoid(-np.inf) == 0 and tanh(-np.inf) == -1
+
+
+def test_out_argument_writes_in_place_and_keeps_dtype():
+    x = np.linspace(-5, 5, 12, dtype=np.float32).reshape(3, 4)
+    out = np.empty_like(x)
+    assert sigmoid(x, out=out) is out
+    np.testing.assert_array_equal(out, sigmoid(x))
+    assert out.dtype == np.float32
+    out_t = np.empty((3, 2), dtype=np.float32)
+    tanh(x[:, :2], out=out_t)
+    np.testing.assert_array_equal(out_t, np.tanh(x[:, :2]))
+    assert isinstance(sigmoid(0.0), np.floating) and sigmoid(0.0) == 0.5
