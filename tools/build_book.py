@@ -85,6 +85,9 @@ def execute_notebooks(workers: int) -> None:
         "--nbmake", "--overwrite", f"--nbmake-timeout={NOTEBOOK_LIMIT_S}",
         "-p", "no:cacheprovider", "--rootdir", str(SRC),
         "-q",
+        # Two kernels starting at once can race for the same ZMQ port; that, and only that,
+        # is retried. A notebook that fails for any other reason fails the run.
+        "--reruns", "2", "--only-rerun", "Address already in use",
     ]
     if workers > 1:
         cmd += ["-n", str(workers)]
@@ -93,6 +96,7 @@ def execute_notebooks(workers: int) -> None:
 
 
 def build_edition(lang: str) -> subprocess.Popen:
+    BUILD.mkdir(parents=True, exist_ok=True)
     out = BUILD / "editions" / lang
     if out.exists():
         shutil.rmtree(out)
