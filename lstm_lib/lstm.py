@@ -307,9 +307,9 @@ def forward(X, p: LSTMParams, h0=None, c0=None):
         sigmoid(a, out=gates[t])
         tanh(a[:, 2 * H : 3 * H], out=gates[t, :, 2 * H : 3 * H])
         i, f, g, o = (gates[t, :, n * H : (n + 1) * H] for n in range(4))
-        cs[t + 1] = f * cs[t] + i * g
-        tanh_cs[t] = tanh(cs[t + 1])
-        hs[t + 1] = o * tanh_cs[t]
+        cs[t + 1] = f * cs[t] + i * g  # the cell state update (chapter 07)
+        tanh(cs[t + 1], out=tanh_cs[t])
+        hs[t + 1] = o * tanh_cs[t]  # the hidden state (chapter 08)
 
     cache = LSTMCache(p, X, hs, cs, gates, tanh_cs, unbatched)
     outputs, h_T, c_T = hs[1:].copy(), hs[T].copy(), cs[T].copy()
