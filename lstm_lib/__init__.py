@@ -39,8 +39,24 @@ def setup(lang: str = "ko", seed: int | None = 0) -> None:
     from .fonts import use_korean_font
 
     use_korean_font()
+    _show_figures_inline()
     if seed is not None:
         seed_everything(seed)
+
+
+def _show_figures_inline() -> None:
+    """In a Jupyter kernel, make a returned Figure display as an image (``%matplotlib inline``).
+
+    Colab does this on its own; a plain kernel, or one started with MPLBACKEND=Agg, shows
+    ``<Figure size ...>`` text instead until the inline backend is switched on.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and type(shell).__name__ == "ZMQInteractiveShell":
+        shell.run_line_magic("matplotlib", "inline")
 
 
 def seed_everything(seed: int) -> None:

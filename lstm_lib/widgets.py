@@ -188,9 +188,9 @@ GATE_PRESETS = [
     {"w": 1.0, "b": 4.0, "x": 1.0, "c_prev": 1.5},
 ]
 GATE_TITLES = [
-    {"ko": "닫힌 게이트 (b = -4): 거의 다 지움", "en": "Closed gate (b = -4): almost all erased"},
+    {"ko": "닫힌 게이트 (z = -3): 거의 다 지움", "en": "Closed gate (z = -3): almost all erased"},
     {"ko": "반쯤 열린 게이트 (z = 0): 절반만 남김", "en": "Half-open gate (z = 0): half is kept"},
-    {"ko": "열린 게이트 (b = 4): 거의 다 남김", "en": "Open gate (b = 4): almost all kept"},
+    {"ko": "열린 게이트 (z = 5): 거의 다 남김", "en": "Open gate (z = 5): almost all kept"},
 ]
 
 
@@ -298,8 +298,8 @@ CELL_PRESETS = [
 CELL_TITLES = [
     {"ko": "3단계에 한 번 쓰고 f = 1: 그대로 기억", "en": "Write once at step 3, f = 1: kept"},
     {"ko": "3단계에 한 번 쓰고 f = 0.8: 점점 잊음", "en": "Write once at step 3, f = 0.8: fades"},
-    {"ko": "계속 쓰고 14단계에서 지움: C는 1을 넘지만 h는 넘지 않음",
-     "en": "Keep writing, erase at step 14: C passes 1, h does not"},
+    {"ko": "계속 쓰다가 14단계에서 f = 0: 지우고 새로 씀. C는 1을 넘어도 h는 못 넘음",
+     "en": "Keep writing, f = 0 at step 14 (wipe, then rewrite): C passes 1, h does not"},
 ]
 
 

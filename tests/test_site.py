@@ -57,3 +57,12 @@ def test_root_page_links_both_editions(site):
 def test_korean_search_index_holds_bare_words(site):
     index = (site / "ko" / "searchindex.js").read_text(encoding="utf-8")
     assert '"게이트"' in index and '"게이트는"' in index
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_figures_render_as_images_not_text(site, lang):
+    for name, page in pages(site, lang).items():
+        html = page.read_text(encoding="utf-8")
+        assert "&lt;Figure size" not in html, f"{lang}/{name}: a figure printed as text"
+        assert "Widget(" not in html and "VBox(children" not in html, \
+            f"{lang}/{name}: a live widget's text repr leaked into the book"
