@@ -85,10 +85,13 @@ class Visit:
     def wait_for_mathjax(self):
         has_math = self.page.evaluate("document.querySelectorAll('.math').length > 0")
         if has_math:
-            self.page.wait_for_function(
-                "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-                " && document.querySelectorAll('mjx-container').length > 0",
-                timeout=20000)
+            try:
+                self.page.wait_for_function(
+                    "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+                    " && document.querySelectorAll('mjx-container').length > 0",
+                    timeout=20000)
+            except Exception as exc:  # playwright's TimeoutError
+                pytest.fail(f"{self.page.url}: MathJax never typeset the equations ({exc})")
             self.page.evaluate("() => MathJax.startup.promise")
 
     def foreign_requests(self, server):
