@@ -9,6 +9,8 @@ troubleshooting page lists the messages.
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -236,3 +238,46 @@ def concat_weight(W, name: str = "W") -> tuple[int, int]:
         shape = getattr(W, "shape", type(W).__name__)
         raise ValueError(f"{name} must be a 2-D array of shape (H, H + D), got {shape}")
     return W.shape[0], W.shape[1] - W.shape[0]
+
+
+class ConcatParams:
+    """What RNNParams, LSTMParams and GRUParams share (chapters 01, 09, 13).
+
+    Each is a dataclass whose weights ``W_*`` have shape (H, H + D) and act on
+    ``[h_{t-1}, x_t]``, and whose biases ``b_*`` have shape (H,).
+    """
+
+    def _first_weight(self) -> np.ndarray:
+        return getattr(self, fields(self)[0].name)
+
+    @property
+    def hidden_size(self) -> int:
+        """H, the size of the hidden state."""
+        return self._first_weight().shape[0]
+
+    @property
+    def input_size(self) -> int:
+        """D, the size of one input vector."""
+        W = self._first_weight()
+        return W.shape[1] - W.shape[0]
+
+    @property
+    def dtype(self) -> np.dtype:
+        """float32 or float64, shared by every array."""
+        return self._first_weight().dtype
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """All arrays by name, in the dataclass's field order."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+    def astype(self, dtype):
+        """A copy with every array converted to ``dtype`` (float32 or float64)."""
+        dtype = float_dtype(dtype)
+        return type(self)(**{name: array.astype(dtype) for name, array in self.arrays().items()})
+
+    def check(self) -> None:
+        """Raise ``ValueError``/``TypeError`` unless shapes, dtypes and values are sound."""
+        first = fields(self)[0].name
+        H, D = concat_weight(self._first_weight(), first)
+        shapes = {name: (H, H + D) if name.startswith("W") else (H,) for name in self.arrays()}
+        param_arrays(self.arrays(), shapes)

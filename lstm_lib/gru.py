@@ -40,7 +40,7 @@ Shapes, dtypes and the errors raised for bad input are as described in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -64,12 +64,14 @@ TORCH_GATE_ORDER = ("r", "z", "n")  # the order of the blocks in PyTorch's fused
 
 
 @dataclass
-class GRUParams:
+class GRUParams(_checks.ConcatParams):
     """The GRU's weights (chapter 13).
 
     ``W_r, W_z, W_n`` have shape (H, H + D) and act on ``[h_{t-1}, x_t]`` (for ``W_n``, its
     two halves are used separately, see the module docstring); ``b_r, b_z, b_n, b_hn``
     have shape (H,). :func:`backward` returns its gradients in the same dataclass.
+    ``hidden_size``, ``input_size``, ``dtype``, ``arrays()``, ``astype()`` and ``check()``
+    come from :class:`lstm_lib._checks.ConcatParams`, shared by the three cells.
     """
 
     W_r: np.ndarray
@@ -79,36 +81,6 @@ class GRUParams:
     b_z: np.ndarray
     b_n: np.ndarray
     b_hn: np.ndarray
-
-    @property
-    def hidden_size(self) -> int:
-        """H, the size of the hidden state."""
-        return self.W_r.shape[0]
-
-    @property
-    def input_size(self) -> int:
-        """D, the size of one input vector."""
-        return self.W_r.shape[1] - self.W_r.shape[0]
-
-    @property
-    def dtype(self) -> np.dtype:
-        """float32 or float64, shared by every array."""
-        return self.W_r.dtype
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        """All arrays by name, in a fixed order: ``{"W_r": ..., ..., "b_hn": ...}``."""
-        return {field.name: getattr(self, field.name) for field in fields(self)}
-
-    def astype(self, dtype) -> GRUParams:
-        """A copy with every array converted to ``dtype`` (float32 or float64)."""
-        dtype = _checks.float_dtype(dtype)
-        return GRUParams(**{name: array.astype(dtype) for name, array in self.arrays().items()})
-
-    def check(self) -> None:
-        """Raise ``ValueError``/``TypeError`` unless shapes, dtypes and values are sound."""
-        H, D = _checks.concat_weight(self.W_r, "W_r")
-        shapes = {name: (H, H + D) if name.startswith("W") else (H,) for name in self.arrays()}
-        _checks.param_arrays(self.arrays(), shapes)
 
     def to_fused(self) -> dict[str, np.ndarray]:
         """PyTorch's fused layout (chapter 13), as NumPy arrays.

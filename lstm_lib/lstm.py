@@ -43,7 +43,7 @@ infinity in any input raises ``ValueError`` with its position.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -67,12 +67,14 @@ TORCH_GATE_ORDER = ("i", "f", "g", "o")  # the order of the blocks in PyTorch's 
 
 
 @dataclass
-class LSTMParams:
+class LSTMParams(_checks.ConcatParams):
     """The LSTM's weights, one matrix and one bias per gate (chapters 05-09).
 
     ``W_f, W_i, W_g, W_o`` have shape (H, H + D) and act on ``[h_{t-1}, x_t]``;
     ``b_f, b_i, b_g, b_o`` have shape (H,). :func:`backward` returns its gradients in the
     same dataclass, so ``grads.W_f`` is the gradient of ``W_f``.
+    ``hidden_size``, ``input_size``, ``dtype``, ``arrays()``, ``astype()`` and ``check()``
+    come from :class:`lstm_lib._checks.ConcatParams`, shared by the three cells.
     """
 
     W_f: np.ndarray
@@ -83,36 +85,6 @@ class LSTMParams:
     b_i: np.ndarray
     b_g: np.ndarray
     b_o: np.ndarray
-
-    @property
-    def hidden_size(self) -> int:
-        """H, the size of the hidden and cell states."""
-        return self.W_f.shape[0]
-
-    @property
-    def input_size(self) -> int:
-        """D, the size of one input vector."""
-        return self.W_f.shape[1] - self.W_f.shape[0]
-
-    @property
-    def dtype(self) -> np.dtype:
-        """float32 or float64, shared by every array."""
-        return self.W_f.dtype
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        """All arrays by name, in a fixed order: ``{"W_f": ..., ..., "b_o": ...}``."""
-        return {field.name: getattr(self, field.name) for field in fields(self)}
-
-    def astype(self, dtype) -> LSTMParams:
-        """A copy with every array converted to ``dtype`` (float32 or float64)."""
-        dtype = _checks.float_dtype(dtype)
-        return LSTMParams(**{name: array.astype(dtype) for name, array in self.arrays().items()})
-
-    def check(self) -> None:
-        """Raise ``ValueError``/``TypeError`` unless shapes, dtypes and values are sound."""
-        H, D = _checks.concat_weight(self.W_f, "W_f")
-        shapes = {name: (H, H + D) if name.startswith("W") else (H,) for name in self.arrays()}
-        _checks.param_arrays(self.arrays(), shapes)
 
     def to_fused(self) -> dict[str, np.ndarray]:
         """PyTorch's fused layout (chapter 09), as NumPy arrays.

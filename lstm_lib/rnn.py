@@ -24,7 +24,7 @@ Shapes, dtypes and the errors raised for bad input are as described in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -45,43 +45,16 @@ __all__ = [
 
 
 @dataclass
-class RNNParams:
+class RNNParams(_checks.ConcatParams):
     """The RNN's weights (chapter 01): ``W`` (H, H + D) acting on ``[h_{t-1}, x_t]``, ``b`` (H,).
 
     :func:`backward` returns its gradients in the same dataclass.
+    ``hidden_size``, ``input_size``, ``dtype``, ``arrays()``, ``astype()`` and ``check()``
+    come from :class:`lstm_lib._checks.ConcatParams`, shared by the three cells.
     """
 
     W: np.ndarray
     b: np.ndarray
-
-    @property
-    def hidden_size(self) -> int:
-        """H, the size of the hidden state."""
-        return self.W.shape[0]
-
-    @property
-    def input_size(self) -> int:
-        """D, the size of one input vector."""
-        return self.W.shape[1] - self.W.shape[0]
-
-    @property
-    def dtype(self) -> np.dtype:
-        """float32 or float64, shared by every array."""
-        return self.W.dtype
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        """All arrays by name: ``{"W": ..., "b": ...}``."""
-        return {field.name: getattr(self, field.name) for field in fields(self)}
-
-    def astype(self, dtype) -> RNNParams:
-        """A copy with every array converted to ``dtype`` (float32 or float64)."""
-        dtype = _checks.float_dtype(dtype)
-        return RNNParams(**{name: array.astype(dtype) for name, array in self.arrays().items()})
-
-    def check(self) -> None:
-        """Raise ``ValueError``/``TypeError`` unless shapes, dtypes and values are sound."""
-        H, D = _checks.concat_weight(self.W, "W")
-        _checks.param_arrays(self.arrays(), {"W": (H, H + D), "b": (H,)})
 
     def to_fused(self) -> dict[str, np.ndarray]:
         """PyTorch's layout: ``weight_ih`` (H, D), ``weight_hh`` (H, H), ``bias_ih``, ``bias_hh``.
