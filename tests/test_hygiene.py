@@ -90,7 +90,8 @@ def test_requirements_are_exact_pins_with_torch_2_13():
     pins = [ln for ln in lines if ln and not ln.startswith("#")]
     assert "torch==2.13.0" in pins
     assert "jupyter-book==1.0.4.post1" in pins
-    loose = [p for p in pins if not re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[A-Za-z0-9_.+\-]+", p)]
+    exact = r"[A-Za-z0-9_.\-\[\]]+==[A-Za-z0-9_.+\-]+(; python_version [<>=]+ \"3\.\d+\")?"
+    loose = [p for p in pins if not re.fullmatch(exact, p)]
     assert not loose, f"requirements.txt must pin exactly: {loose}"
 
 
