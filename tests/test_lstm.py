@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from cellcheck import numerical_gradient, rel_error
 
 from lstm_lib import lstm
 
@@ -32,28 +33,6 @@ def torch_forward(p, X, h0, c0):
     c0t = torch.from_numpy(c0).unsqueeze(0).requires_grad_()
     out, (hT, cT) = module(Xt, (h0t, c0t))
     return module, (Xt, h0t, c0t), out, hT[0], cT[0]
-
-
-def rel_error(a, b):
-    scale = np.linalg.norm(a) + np.linalg.norm(b)
-    return 0.0 if scale == 0 else float(np.linalg.norm(a - b) / scale)
-
-
-def numerical_gradient(loss, array, eps=1e-6):
-    """Central differences of ``loss()`` with respect to ``array`` (perturbed in place)."""
-    grad = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        old = array[index]
-        array[index] = old + eps
-        up = loss()
-        array[index] = old - eps
-        down = loss()
-        array[index] = old
-        grad[index] = (up - down) / (2 * eps)
-    return grad
-
-
-# --- forward -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
