@@ -15,6 +15,8 @@ its own hyphen-minus glyph, written once into matplotlib's cache folder with fon
 from __future__ import annotations
 
 import importlib.util
+import os
+import tempfile
 from pathlib import Path
 
 FONT_FAMILY = "NanumGothic"
@@ -49,9 +51,12 @@ def _with_minus_sign(path: Path) -> Path:
         if table.isUnicode() and 0x2D in table.cmap and 0x2212 not in table.cmap:
             table.cmap[0x2212] = table.cmap[0x2D]
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".tmp")
-    font.save(str(partial))
-    partial.replace(target)  # atomic: parallel kernels never see half a file
+    # A temporary name of this process's own, then an atomic rename: kernels started at
+    # the same moment on a fresh machine neither see half a file nor take each other's.
+    handle, partial = tempfile.mkstemp(suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    font.save(partial)
+    os.replace(partial, target)
     return target
 
 

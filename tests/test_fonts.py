@@ -57,3 +57,22 @@ def test_without_the_korean_font_hangul_would_warn(tmp_path):
             fig.savefig(tmp_path / "figure.png")
         plt.close(fig)
     assert any("missing from font" in str(w.message) for w in caught)
+
+
+def test_kernels_starting_together_on_a_fresh_machine_all_get_the_font(tmp_path):
+    """Parallel notebooks each write the patched font into an empty cache; none may fail.
+
+    (Two kernels once shared one temporary file name and the second rename failed.)
+    """
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, MPLCONFIGDIR=str(tmp_path / "mpl"))
+    code = "from lstm_lib.fonts import use_korean_font; use_korean_font()"
+    procs = [subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE)
+             for _ in range(6)]
+    errors = [p.communicate()[1].decode() for p in procs]
+    assert all(p.returncode == 0 for p in procs), "\n".join(errors)
+    assert len(list((tmp_path / "mpl" / "lstm_lib_fonts").glob("*.ttf"))) >= 1
+    assert not list((tmp_path / "mpl" / "lstm_lib_fonts").glob("*.tmp"))
