@@ -119,9 +119,11 @@ class GRUCache:
 
 
 def init_params(input_size: int, hidden_size: int, *, rng=None, dtype=np.float64) -> GRUParams:
-    """Random GRU parameters, initialised as PyTorch does (chapter 13).
+    """Random GRU parameters with the same distribution as PyTorch's (chapter 13).
 
-    Every entry is drawn uniformly from ``(-1/sqrt(H), 1/sqrt(H))``. ``rng`` is a
+    Every weight and the biases ``b_n`` and ``b_hn`` are drawn uniformly from
+    ``(-1/sqrt(H), 1/sqrt(H))``. ``b_r`` and ``b_z`` are each the sum of two such draws,
+    because PyTorch adds its ``bias_ih`` and ``bias_hh`` in those two gates. ``rng`` is a
     ``np.random.Generator``, an int seed, or None to follow NumPy's global seed; values are
     drawn in float64 and converted to ``dtype``.
     """
@@ -135,7 +137,8 @@ def init_params(input_size: int, hidden_size: int, *, rng=None, dtype=np.float64
         return rng.uniform(-bound, bound, size=shape).astype(dtype)
 
     weights = {f"W_{k}": uniform(H, H + D) for k in "rzn"}
-    biases = {name: uniform(H) for name in ("b_r", "b_z", "b_n", "b_hn")}
+    biases = {"b_r": uniform(H) + uniform(H), "b_z": uniform(H) + uniform(H),  # ih + hh
+              "b_n": uniform(H), "b_hn": uniform(H)}
     return GRUParams(**weights, **biases)
 
 

@@ -160,9 +160,12 @@ def init_params(
     dtype=np.float64,
     forget_bias: float | None = None,
 ) -> LSTMParams:
-    """Random LSTM parameters, initialised as PyTorch does (chapter 09).
+    """Random LSTM parameters with the same distribution as PyTorch's (chapter 09).
 
-    Every entry is drawn uniformly from ``(-1/sqrt(H), 1/sqrt(H))``. ``forget_bias``, if
+    Every weight is drawn uniformly from ``(-1/sqrt(H), 1/sqrt(H))``. PyTorch draws its two
+    bias vectors, ``bias_ih`` and ``bias_hh``, from that range too, and only their sum acts;
+    so each bias here is the sum of two such draws, spread over ``(-2/sqrt(H), 2/sqrt(H))``
+    with twice the variance of one draw (chapter 05). ``forget_bias``, if
     given, sets every entry of ``b_f`` to that value instead: a positive forget bias (1.0
     is common, Gers et al. 2000; Jozefowicz et al. 2015) keeps the forget gate open at the
     start of training, so the cell state remembers by default (chapter 05).
@@ -181,7 +184,7 @@ def init_params(
         return rng.uniform(-bound, bound, size=shape).astype(dtype)
 
     weights = {f"W_{k}": uniform(H, H + D) for k in "figo"}
-    biases = {f"b_{k}": uniform(H) for k in "figo"}
+    biases = {f"b_{k}": uniform(H) + uniform(H) for k in "figo"}  # bias_ih + bias_hh
     if forget_bias is not None:
         biases["b_f"] = np.full(H, forget_bias, dtype=dtype)
     return LSTMParams(**weights, **biases)

@@ -85,9 +85,11 @@ class RNNCache:
 
 
 def init_params(input_size: int, hidden_size: int, *, rng=None, dtype=np.float64) -> RNNParams:
-    """Random RNN parameters, initialised as PyTorch does (chapter 01).
+    """Random RNN parameters with the same distribution as PyTorch's (chapter 01).
 
-    Every entry is drawn uniformly from ``(-1/sqrt(H), 1/sqrt(H))``. ``rng`` is a
+    Every weight is drawn uniformly from ``(-1/sqrt(H), 1/sqrt(H))``; the bias is the sum of
+    two such draws, because PyTorch adds its two bias vectors ``bias_ih`` and ``bias_hh``
+    (chapter 05). ``rng`` is a
     ``np.random.Generator``, an int seed, or None to follow NumPy's global seed; values are
     drawn in float64 and converted to ``dtype``.
     """
@@ -97,7 +99,7 @@ def init_params(input_size: int, hidden_size: int, *, rng=None, dtype=np.float64
     H, D = hidden_size, input_size
     bound = 1.0 / np.sqrt(H)
     W = rng.uniform(-bound, bound, size=(H, H + D)).astype(dtype)
-    b = rng.uniform(-bound, bound, size=H).astype(dtype)
+    b = (rng.uniform(-bound, bound, size=H) + rng.uniform(-bound, bound, size=H)).astype(dtype)
     return RNNParams(W=W, b=b)
 
 

@@ -147,7 +147,8 @@ def test_init_params_shapes_dtype_and_seed(cell):
     assert (p.input_size, p.hidden_size, p.dtype) == (3, 5, np.float64)
     for name, array in p.arrays().items():
         assert array.shape == ((5, 8) if name.startswith("W") else (5,))
-        assert 0 < np.abs(array).max() <= 1 / np.sqrt(5)
+        summed = name in ("b", "b_r", "b_z")  # bias_ih + bias_hh in PyTorch
+        assert 0 < np.abs(array).max() <= (2 if summed else 1) / np.sqrt(5)
     q = cell.init_params(3, 5, rng=1)
     for name, array in p.arrays().items():
         np.testing.assert_array_equal(getattr(q, name), array)
@@ -200,3 +201,25 @@ def test_from_torch_refuses_what_it_cannot_represent(cell):
         cell.from_torch(single(2, 3, bidirectional=True))
 
 
+
+
+@pytest.mark.parametrize("module, torch_class", [(rnn, torch.nn.RNN), (gru, torch.nn.GRU),
+                                                  (None, torch.nn.LSTM)])
+def test_init_params_have_the_distribution_of_pytorchs_effective_parameters(module, torch_class):
+    """Same spread as PyTorch's weights and as the biases that act (bias_ih + bias_hh).
+
+    A bias drawn once from U(±1/√H) would have half the variance of PyTorch's summed bias;
+    the variance check below tells the two apart (ratio 0.5 against 1).
+    """
+    from lstm_lib import lstm
+
+    module = module or lstm
+    D, H = 16, 64
+    torch.manual_seed(0)
+    ours = [module.init_params(D, H, rng=seed) for seed in range(20)]
+    theirs = [module.from_torch(torch_class(D, H, dtype=torch.float64)) for _ in range(20)]
+    for name in ours[0].arrays():
+        a = np.concatenate([p.arrays()[name].ravel() for p in ours])
+        b = np.concatenate([p.arrays()[name].ravel() for p in theirs])
+        assert 0.85 < a.var() / b.var() < 1.15, (name, a.var(), b.var())
+        assert abs(np.abs(a).max() - np.abs(b).max()) < 0.2 * np.abs(b).max(), name
