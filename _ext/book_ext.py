@@ -13,6 +13,9 @@ It does two things Jupyter Book does not do on its own:
 3. The edition switch. Every page gets a link to the same page in the other edition.
    Both editions are built into one site, ``ko/`` and ``en/`` side by side, and chapter
    files have the same names in ``chapters/ko/`` and ``chapters/en/``.
+4. Korean solution titles. sphinx-exercise titles a solution "해답 연습 5.1 (...)"; Korean
+   puts the noun last, so the Korean edition reads "연습 5.1 (...) 풀이", matching the
+   "풀이" section the solutions sit in.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import re
 from importlib.metadata import distribution
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.search import SearchLanguage
 from sphinx.util.fileutil import copy_asset
 
@@ -68,6 +72,22 @@ def add_edition_switch(app, pagename, templatename, context, doctree):
         context["body"] = link + context["body"]
 
 
+def korean_solution_titles(app, doctree, docname):
+    """"해답 연습 5.1 (제목)" becomes "연습 5.1 (제목) 풀이" in the Korean edition."""
+    if app.config.book_edition != "ko":
+        return
+    for node in doctree.findall(nodes.Admonition):
+        if "solution" not in node.get("classes", []) or not node.children:
+            continue
+        title = node.children[0]
+        if not isinstance(title, nodes.title) or not title.children:
+            continue
+        first = title.children[0]
+        if isinstance(first, nodes.Text) and first.astext().strip() == "해답":
+            title.remove(first)
+            title += nodes.Text(" 풀이")
+
+
 def mathjax_folder() -> Path:
     """The MathJax 3 files shipped inside the sphinx-mathjax-offline package."""
     dist = distribution("sphinx-mathjax-offline")
@@ -88,4 +108,6 @@ def setup(app):
     app.add_search_language(SearchKorean)
     app.connect("html-page-context", add_edition_switch)
     app.connect("build-finished", copy_mathjax)
+    # After sphinx-exercise's post-transforms have written the titles (priority 500+).
+    app.connect("doctree-resolved", korean_solution_titles, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

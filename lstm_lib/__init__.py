@@ -72,13 +72,47 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def sci(value: float, digits: int = 2) -> str:
+    """``value`` in scientific notation for prose: ``sci(2.7e-05)`` is ``"2.7 × 10⁻⁵"``.
+
+    ``digits`` is the number of significant digits. Prose never shows Python's ``2.7e-05``
+    (chapter 00: "numbers in the text"); glue the string this returns instead::
+
+        lstm_lib.glue("shrink", lstm_lib.sci(ratio))   # in the text: {glue:text}`shrink`
+    """
+    import math
+
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"cannot write {value} in scientific notation")
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+        raise ValueError(f"digits must be a positive integer, got {digits!r}")
+    if value == 0:
+        return "0"
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+class _Text(str):
+    """A string that Jupyter shows without quotes, so a glued string reads as plain text."""
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(str(self))
+
+
 def glue(name: str, value, display: bool = False):
     """Store ``value`` under ``name`` for the book's text (MyST-NB's ``glue``).
 
     In the rendered book, ``{glue:text}`name``` in the prose shows the value this cell
-    computed, so no number in the text is typed by hand. Outside Jupyter Book (Colab, a
+    computed, so no number in the text is typed by hand. A string (such as what
+    :func:`sci` returns) is shown as it is, without quotes. Outside Jupyter Book (Colab, a
     plain Jupyter) MyST-NB may be missing; then the value is simply returned.
     """
+    if isinstance(value, str):
+        value = _Text(value)
     try:
         from myst_nb import glue as _glue
     except ImportError:

@@ -9,8 +9,10 @@ that a reader can read all of it::
     history = train(model, lambda rng: remember_first(20, 64, rng), steps=300, seed=seed)
     evaluate(model, *remember_first(20, 1000, rng=123))
 
-Progress goes to stdout only (never stderr). By default a progress line is shown only in
-Colab; the rendered book stays quiet. Pass ``progress=True`` to see it in any Jupyter.
+Progress is a ``tqdm`` bar (:func:`progress_bar`, the one place that decides how progress
+is shown): a widget in Jupyter and Colab, a text line on stdout elsewhere, never stderr. By
+default it is shown only in Colab, so the rendered book stays quiet; pass
+``progress=True`` to see it in any Jupyter.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from torch import nn
 
 from .data import as_rng
 
-__all__ = ["train", "evaluate", "accuracy", "to_tensors"]
+__all__ = ["train", "evaluate", "accuracy", "to_tensors", "progress_bar"]
 
 
 def to_tensors(X, y, classification: bool) -> tuple[torch.Tensor, torch.Tensor]:
@@ -53,10 +55,19 @@ def _loss_fn(loss: str) -> Callable:
     raise ValueError(f"loss must be 'cross_entropy' or 'mse', got {loss!r}")
 
 
-def _show_progress(progress: bool | None) -> bool:
-    if progress is not None:
-        return bool(progress)
-    return "google.colab" in sys.modules
+def progress_bar(total: int, progress: bool | None = None, desc: str = ""):
+    """A ``tqdm`` bar over ``total`` steps for every long loop in the book (chapter 03).
+
+    ``progress=None`` shows it only in Colab, so the book built from the executed notebooks
+    stays quiet; ``True`` or ``False`` decide outright. ``tqdm.auto`` draws a widget in
+    Jupyter and Colab and a text line elsewhere; the text goes to stdout, never stderr
+    (the book's build fails on anything written to stderr).
+    """
+    from tqdm.auto import tqdm
+
+    show = bool(progress) if progress is not None else "google.colab" in sys.modules
+    return tqdm(total=total, desc=desc, disable=not show, file=sys.stdout, leave=True,
+                dynamic_ncols=True)
 
 
 @torch.no_grad()
@@ -92,7 +103,7 @@ def train(model: nn.Module, data, steps: int, lr: float = 1e-2, seed: int = 0,
     ``seed`` fixes the batches and PyTorch's generator (for anything random inside the
     model); seed PyTorch yourself *before* building the model to fix its initial weights.
     ``clip`` clips the gradients' global norm (chapter 11). ``progress`` shows a progress
-    line on stdout: ``None`` means only in Colab, so the rendered book stays quiet.
+    bar (:func:`progress_bar`): ``None`` means only in Colab, so the rendered book stays quiet.
 
     Returns a dict of lists, one entry per step: ``"step"``, ``"loss"``, ``"grad_norm"``
     (the global gradient norm before clipping) and, for classification, ``"accuracy"`` on
@@ -116,10 +127,10 @@ def train(model: nn.Module, data, steps: int, lr: float = 1e-2, seed: int = 0,
     history: dict[str, list] = {"step": [], "loss": [], "grad_norm": []}
     if classification:
         history["accuracy"] = []
-    show = _show_progress(progress)
     every = max(1, steps // 20)
     start = time.perf_counter()
     model.train()
+    bar = progress_bar(steps, progress)
     for step in range(1, steps + 1):
         X, y = to_tensors(*make_batch(rng), classification)
         out = model(X)
@@ -134,10 +145,9 @@ def train(model: nn.Module, data, steps: int, lr: float = 1e-2, seed: int = 0,
         history["grad_norm"].append(float(norm))
         if classification:
             history["accuracy"].append(accuracy(out.detach(), y))
-        if show and (step % every == 0 or step == steps):
-            done = int(30 * step / steps)
-            last = history["loss"][-1]
-            line = f"[{'#' * done}{'.' * (30 - done)}] {step}/{steps}  loss {last:.4f}"
-            print("\r" + line, end="" if step < steps else "\n", flush=True)
+        bar.update(1)
+        if step % every == 0 or step == steps:
+            bar.set_postfix(loss=f"{history['loss'][-1]:.4f}", refresh=False)
+    bar.close()
     history["seconds"] = time.perf_counter() - start
     return history

@@ -71,3 +71,61 @@ def test_figures_render_as_images_not_text(site, lang):
         assert "&lt;Figure size" not in html, f"{lang}/{name}: a figure printed as text"
         assert "Widget(" not in html and "VBox(children" not in html, \
             f"{lang}/{name}: a live widget's text repr leaked into the book"
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_chapters_equations_and_exercises_are_numbered_per_chapter(site, lang):
+    """Chapter NN shows as "N. Title"; its equations are (N.1), (N.2), ... and its
+    exercises "연습 N.1" / "Exercise N.1", in order. The front page (00) has no number."""
+    word = {"ko": "연습", "en": "Exercise"}[lang]
+    for name, page in pages(site, lang).items():
+        html = page.read_text(encoding="utf-8")
+        h1 = re.search(r"<h1>(.*?)</h1>", html, flags=re.S).group(1)
+        number = re.findall(r'<span class="section-number">([\d.]+) </span>', h1)
+        if not name[:2].isdigit() or name.startswith("00"):
+            assert not number, f"{lang}/{name}: the front matter must not be numbered ({h1})"
+            continue
+        n = int(name[:2])
+        assert number == [f"{n}."], f"{lang}/{name}: title numbered {number}, expected {n}."
+        equations = re.findall(r'<span class="eqno">\(([\d.]+)\)', html)
+        assert equations == [f"{n}.{k}" for k in range(1, len(equations) + 1)], (
+            f"{lang}/{name}: equation numbers {equations}")
+        exercises = re.findall(rf'<span class="caption-number">{word} ([\d.]+) </span>', html)
+        assert exercises and exercises == [f"{n}.{k}" for k in range(1, len(exercises) + 1)], (
+            f"{lang}/{name}: exercise numbers {exercises}")
+
+
+def test_korean_solutions_are_titled_with_the_noun_last(site):
+    html = (site / "ko" / "chapters" / "ko" / "05_forget_gate.html").read_text(encoding="utf-8")
+    titles = re.findall(r'<p class="admonition-title"><a [^>]*>([^<]*)</a>([^<]*)</p>', html)
+    assert titles and all(after == " 풀이" and re.match(r" 연습 5\.\d", ref)
+                          for ref, after in titles), titles
+    assert "해답" not in html
+
+
+E_NOTATION = re.compile(r"(?<![\w.])\d+(?:\.\d+)?e[+\-]?\d+\b")
+
+
+def prose_text(html: str) -> str:
+    """The text a reader reads as prose: code, cell outputs, math and scripts removed."""
+    body = html[html.find('<main'):]
+    for tag in ("script", "style", "pre", "code"):
+        body = re.sub(rf"<{tag}\b.*?</{tag}>", " ", body, flags=re.S)
+    body = re.sub(r'<div class="cell_output.*?</div>\s*</div>', " ", body, flags=re.S)
+    body = re.sub(r'<div class="math notranslate.*?</div>', " ", body, flags=re.S)
+    body = re.sub(r'<span class="math notranslate.*?</span>', " ", body, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_prose_never_shows_python_e_notation(site, lang):
+    """2.7 × 10⁻⁵ (lstm_lib.sci) or a percentage, never 2.7e-05, in the text."""
+    for name, page in pages(site, lang).items():
+        found = E_NOTATION.findall(prose_text(page.read_text(encoding="utf-8")))
+        assert not found, f"{lang}/{name}: e-notation in the prose: {found[:5]}"
+
+
+def test_the_e_notation_check_sees_glued_values():
+    html = ('<main><p>shrinks to <span class="pasted-text">2.7e-05</span> times</p>'
+            '<pre>print(2.7e-05)</pre></main>')
+    assert E_NOTATION.findall(prose_text(html)) == ["2.7e-05"]

@@ -11,6 +11,9 @@ Steps (``make book`` runs all of them):
 
 The English edition's config is ``_config.en.yml`` merged over ``_config.yml`` so that
 shared settings (the repository URL above all) live in one file.
+
+While writing a chapter, ``--only 09_assembling_lstm`` executes and builds just that
+chapter (both editions), with the front page and the appendix, in the same strict way.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ BUILD = Path(os.environ.get("BOOK_BUILD_DIR", ROOT / "_build")).resolve()
 SRC = Path(os.environ.get("BOOK_SRC_DIR", ROOT / "_executed")).resolve()
 SITE = BUILD / "html"
 EDITIONS = {"ko": ("_config.yml", "_toc.yml"), "en": ("_config.en.yml", "_toc.en.yml")}
-BOOK_FILES = ["_config.yml", "_config.en.yml", "_toc.yml", "_toc.en.yml"]
+BOOK_FILES = ["_config.yml", "_config.en.yml", "_toc.yml", "_toc.en.yml", "references.bib"]
 BOOK_DIRS = ["chapters", "_ext", "_static"]
 NOTEBOOK_LIMIT_S = 120
 
@@ -57,23 +60,70 @@ def edition_config(lang: str) -> dict:
     return config
 
 
-def copy_sources(notebooks: bool = True) -> None:
-    """Copy the book into SRC; with ``notebooks=False`` keep the executed notebooks there."""
+def toc_entries(toc: dict) -> list[str]:
+    """Every file a toc lists, the root first."""
+    return [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]
+
+
+def keep_only(toc: dict, only: list[str]) -> dict:
+    """The toc with just the root, the chapters named in ``only`` and the pages that are
+    not notebooks (the appendix, which the citations of any chapter link to)."""
+    def wanted(entry: str) -> bool:
+        name = entry.rsplit("/", 1)[-1]
+        return name in only or not (ROOT / f"{entry}.ipynb").exists()
+
+    parts = []
+    for part in toc.get("parts", []):
+        chapters = [c for c in part["chapters"] if wanted(c["file"])]
+        if chapters:
+            parts.append({**part, "chapters": chapters})
+    return {**toc, "parts": parts}
+
+
+def copy_sources(notebooks: bool = True, only: list[str] | None = None) -> None:
+    """Copy the book into SRC; with ``notebooks=False`` keep the executed notebooks there.
+
+    With ``only``, copy just those chapters' notebooks (and the front page) and write tocs
+    that list only them.
+    """
     if notebooks and SRC.exists():
         shutil.rmtree(SRC)
     SRC.mkdir(parents=True, exist_ok=True)
     for name in BOOK_FILES:
         shutil.copy2(ROOT / name, SRC / name)
+    keep = None
+    if only:
+        keep = set(only)
+        for lang, (_, toc_name) in EDITIONS.items():
+            toc = keep_only(yaml.safe_load((ROOT / toc_name).read_text(encoding="utf-8")), only)
+            keep |= {entry.rsplit("/", 1)[-1] for entry in toc_entries(toc)}
+            (SRC / toc_name).write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False),
+                                        encoding="utf-8")
+
+    def ignore(folder, names):
+        skipped = set(shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")(folder, names))
+        if keep is not None:
+            skipped |= {n for n in names if n.endswith(".ipynb") and n[:-6] not in keep}
+        return skipped
+
     for name in BOOK_DIRS:
-        if name == "chapters" and not notebooks:
-            continue
         if (SRC / name).exists():
+            if name == "chapters" and not notebooks:
+                # Keep the executed notebooks; refresh every other page (the appendix).
+                for page in (ROOT / name).rglob("*.md"):
+                    shutil.copy2(page, SRC / page.relative_to(ROOT))
+                continue
             shutil.rmtree(SRC / name)
-        shutil.copytree(ROOT / name, SRC / name, ignore=shutil.ignore_patterns(
-            ".ipynb_checkpoints", "__pycache__"))
+        shutil.copytree(ROOT / name, SRC / name, ignore=ignore)
     shutil.copy2(ROOT / "tools" / "notebook_timer.py", SRC / "conftest.py")
     for lang in EDITIONS:
         merged = edition_config(lang)
+        if only:
+            # Links to chapters left out of a partial build cannot resolve; that, and only
+            # that, is let through (the full build stays strict about it).
+            config = merged["sphinx"]["config"]
+            config["suppress_warnings"] = config.get("suppress_warnings", []) + [
+                "myst.xref_missing"]
         (SRC / f"_config.{lang}.merged.yml").write_text(
             yaml.safe_dump(merged, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
@@ -160,7 +210,7 @@ def assemble_site() -> Path:
     roots = {}
     for lang, (_, toc) in EDITIONS.items():
         shutil.copytree(BUILD / "editions" / lang / "_build" / "html", SITE / lang)
-        roots[lang] = yaml.safe_load((ROOT / toc).read_text(encoding="utf-8"))["root"]
+        roots[lang] = yaml.safe_load((SRC / toc).read_text(encoding="utf-8"))["root"]
     write_favicon(SITE / "favicon.ico")
     index = SITE / "index.html"
     index.write_text(ROOT_PAGE.format(ko_root=roots["ko"], en_root=roots["en"]),
@@ -173,12 +223,14 @@ def main() -> int:
     parser.add_argument("--no-execute", action="store_true",
                         help="reuse the notebooks executed last time (quick rebuilds)")
     parser.add_argument("--workers", type=int, default=2, help="notebooks run in parallel")
+    parser.add_argument("--only", nargs="+", metavar="NN_name",
+                        help="execute and build only these chapters (and the front page)")
     args = parser.parse_args()
 
     if args.no_execute and (SRC / "chapters").exists():
         copy_sources(notebooks=False)
     else:
-        copy_sources()
+        copy_sources(only=args.only)
         execute_notebooks(args.workers)
 
     builds = {lang: build_edition(lang) for lang in EDITIONS}
