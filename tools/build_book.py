@@ -94,7 +94,7 @@ def copy_sources(notebooks: bool = True, only: list[str] | None = None) -> None:
     keep = None
     if only:
         keep = set(only)
-        for lang, (_, toc_name) in EDITIONS.items():
+        for _, toc_name in EDITIONS.values():
             toc = keep_only(yaml.safe_load((ROOT / toc_name).read_text(encoding="utf-8")), only)
             keep |= {entry.rsplit("/", 1)[-1] for entry in toc_entries(toc)}
             (SRC / toc_name).write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False),
