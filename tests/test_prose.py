@@ -53,7 +53,8 @@ def test_the_particle_rule_catches_what_it_should():
     bad = ["{glue:text}`f1:.3f`로 지웁니다", "식 {eq}`eq-05-forget`을 보면",
            "{glue:text}`x`가 크다", "{numref}`ex-05-a`은 쉽다", "{glue}`y`이 커서"]
     good = ["값은 {glue:text}`f1:.3f`입니다.", "{glue:text}`x`이고 ",
-            "식 {eq}`eq-05-forget`에 따라", "{glue:text}`n`걸음", "{glue:text}`p:.0f`%를", "{glue:text}`x`배로"]
+            "식 {eq}`eq-05-forget`에 따라", "{glue:text}`n`걸음",
+            "{glue:text}`p:.0f`%를", "{glue:text}`x`배로"]
     assert all(AFTER_VALUE.search(s) for s in bad), [s for s in bad if not AFTER_VALUE.search(s)]
     assert not any(AFTER_VALUE.search(s) for s in good), [s for s in good if AFTER_VALUE.search(s)]
 
