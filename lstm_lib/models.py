@@ -14,9 +14,26 @@ import math
 import torch
 from torch import nn
 
-__all__ = ["LSTMFromScratch", "SequenceModel", "CELLS"]
+__all__ = ["LSTMFromScratch", "SequenceModel", "CELLS", "set_forget_bias"]
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+@torch.no_grad()
+def set_forget_bias(lstm: nn.Module, value: float) -> None:
+    """Make the forget gate's effective bias ``value`` in every layer and direction of an
+    ``nn.LSTM`` or ``nn.LSTMCell`` (chapters 05 and 11).
+
+    PyTorch adds two bias vectors; the f block (the second of i, f, g, o) of ``bias_ih``
+    gets ``value`` and that of ``bias_hh`` gets 0, so their sum is exactly ``value``.
+    """
+    H = lstm.hidden_size
+    names = [n for n, _ in lstm.named_parameters() if n.startswith("bias_ih")]
+    if not names:
+        raise ValueError("this module has no bias_ih parameters (built with bias=False?)")
+    for name in names:
+        getattr(lstm, name)[H:2 * H] = value
+        getattr(lstm, name.replace("bias_ih", "bias_hh"))[H:2 * H] = 0.0
 
 
 class LSTMFromScratch(nn.Module):
@@ -93,10 +110,15 @@ class SequenceModel(nn.Module):
     layers. With ``every_step=False`` the model predicts from the last hidden state,
     output (B, output_size); with ``every_step=True`` it predicts at every step, output
     (T, B, output_size) (or (B, T, output_size) with ``batch_first=True``).
+
+    ``forget_bias`` (LSTM only) sets the forget gate's bias in every layer: the f block
+    of ``bias_ih`` to that value and of ``bias_hh`` to 0, so the two add up to it
+    (chapters 05 and 11). ``None`` keeps PyTorch's default initialisation.
     """
 
     def __init__(self, cell: str, input_size: int, hidden_size: int, output_size: int,
-                 num_layers: int = 1, *, every_step: bool = False, batch_first: bool = False):
+                 num_layers: int = 1, *, every_step: bool = False, batch_first: bool = False,
+                 forget_bias: float | None = None):
         super().__init__()
         if cell not in CELLS:
             raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}")
@@ -104,6 +126,10 @@ class SequenceModel(nn.Module):
         self.rnn = CELLS[cell](input_size, hidden_size, num_layers=num_layers,
                                batch_first=batch_first)
         self.head = nn.Linear(hidden_size, output_size)
+        if forget_bias is not None:
+            if cell != "lstm":
+                raise ValueError(f"forget_bias is for the LSTM only; a {cell} has no forget gate")
+            set_forget_bias(self.rnn, forget_bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Predict from a batch of sequences (T, B, D), or (B, T, D) with ``batch_first``."""

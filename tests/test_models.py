@@ -130,3 +130,26 @@ def test_sequence_model_learns_a_running_sum(cell):
         optimizer.step()
         losses.append(loss.item())
     assert losses[-1] < 0.1 * losses[0]
+
+
+@pytest.mark.parametrize("num_layers, bidirectional", [(1, False), (2, True)])
+def test_set_forget_bias_makes_the_effective_forget_bias_exact(num_layers, bidirectional):
+    from lstm_lib.models import set_forget_bias
+
+    torch.manual_seed(0)
+    net = torch.nn.LSTM(3, 5, num_layers=num_layers, bidirectional=bidirectional)
+    set_forget_bias(net, 1.0)
+    for name, bias_ih in net.named_parameters():
+        if name.startswith("bias_ih"):
+            total = bias_ih + getattr(net, name.replace("bias_ih", "bias_hh"))
+            torch.testing.assert_close(total[5:10], torch.ones(5))
+            assert not torch.equal(total[:5], torch.ones(5))  # the other blocks are untouched
+
+
+def test_sequence_model_forget_bias_is_for_the_lstm_only():
+    torch.manual_seed(0)
+    model = SequenceModel("lstm", 2, 4, 1, forget_bias=2.0)
+    f_bias = model.rnn.bias_ih_l0[4:8] + model.rnn.bias_hh_l0[4:8]
+    torch.testing.assert_close(f_bias, torch.full((4,), 2.0))
+    with pytest.raises(ValueError, match="no forget gate"):
+        SequenceModel("gru", 2, 4, 1, forget_bias=1.0)
