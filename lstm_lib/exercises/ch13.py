@@ -263,9 +263,10 @@ register(
     title={"ko": "한 걸음의 야코비 행렬 ∂h_t/∂h_{t-1}",
            "en": "One step's Jacobian ∂h_t/∂h_{t-1}"},
     hint={
-        "ko": "h = (1 - z) * n + z * h_prev를 h_prev로 미분합니다. 세 갈래를 더하세요: (1) z * h_prev가 "
-        "직접 주는 diag(z), (2) n을 거치는 길 diag((1 - z)(1 - n²)) [diag(r) W_nh + diag(hn r(1 - r)) "
-        "W_rh], (3) z를 거치는 길 diag((h_prev - n) z(1 - z)) W_zh. 여기서 W_rh = W_r[:, :H], "
+        "ko": "h = (1 - z) * n + z * h_prev를 h_prev로 미분합니다. 세 갈래를 더하세요: "
+        "(1) z * h_prev가 직접 주는 diag(z), (2) n을 거치는 길 "
+        "diag((1 - z)(1 - n²)) [diag(r) W_nh + diag(hn r(1 - r)) W_rh], (3) z를 거치는 길 "
+        "diag((h_prev - n) z(1 - z)) W_zh. 여기서 W_rh = W_r[:, :H], "
         "W_zh = W_z[:, :H], W_nh = W_n[:, :H], hn = W_nh h_prev + b_hn입니다. i행은 h[i]의 "
         "미분값입니다. 유한 차분으로 답을 확인해 보세요.",
         "en": "Differentiate h = (1 - z) * n + z * h_prev with respect to h_prev and add three "
