@@ -389,11 +389,11 @@ def step_jacobians(p: GRUParams, X, h0=None) -> dict[str, np.ndarray]:
 
     .. code-block:: text
 
-        ∂h_t/∂h_{t-1} = diag(z) + diag((1 - z)(1 - n²)) [diag(r) W_nh + diag(hn r(1 - r)) W_rh]
+        ∂h_t/∂h_{t-1} = diag(z) + diag((1 - z)(1 - n²)) [diag(r) W_nh + diag(m r(1 - r)) W_rh]
                         + diag((h_{t-1} - n) z(1 - z)) W_zh
 
     with ``W_rh = W_r[:, :H]``, ``W_zh = W_z[:, :H]``, ``W_nh = W_n[:, :H]`` and
-    ``hn = W_nh h_{t-1} + b_hn``. Feed either entry to
+    ``m = W_nh h_{t-1} + b_hn`` (the cache calls it ``hn``). Feed either entry to
     :func:`lstm_lib.gradients.product_norms` for ``||∂h_T/∂h_t||``.
     """
     X = np.asarray(X)

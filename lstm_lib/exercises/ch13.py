@@ -65,8 +65,8 @@ def gru_step(x, h_prev, p):
     hx = np.concatenate([h_prev, x])  # [h_{t-1}, x_t]
     r = 1.0 / (1.0 + np.exp(-(p.W_r @ hx + p.b_r)))  # reset gate
     z = 1.0 / (1.0 + np.exp(-(p.W_z @ hx + p.b_z)))  # update gate
-    hn = p.W_n[:, :H] @ h_prev + p.b_hn  # W_nh h_{t-1} + b_hn
-    n = np.tanh(p.W_n[:, H:] @ x + p.b_n + r * hn)  # the reset scales hn
+    m = p.W_n[:, :H] @ h_prev + p.b_hn  # m_t = W_nh h_{t-1} + b_hn
+    n = np.tanh(p.W_n[:, H:] @ x + p.b_n + r * m)  # the reset scales all of m_t
     return (1.0 - z) * n + z * h_prev  # z near 1 keeps h_{t-1}
 
 
@@ -221,12 +221,12 @@ def gru_step_jacobian(x, h_prev, p):
     hx = np.concatenate([h_prev, x])
     r = 1.0 / (1.0 + np.exp(-(p.W_r @ hx + p.b_r)))
     z = 1.0 / (1.0 + np.exp(-(p.W_z @ hx + p.b_z)))
-    hn = p.W_n[:, :H] @ h_prev + p.b_hn
-    n = np.tanh(p.W_n[:, H:] @ x + p.b_n + r * hn)
+    m = p.W_n[:, :H] @ h_prev + p.b_hn  # m_t = W_nh h_{t-1} + b_hn
+    n = np.tanh(p.W_n[:, H:] @ x + p.b_n + r * m)
     # h = (1 - z) n + z h_prev: the direct path, then the paths through n (via W_nh and
     # via r) and through z; each row i is the derivative of h[i].
     dn = (1 - n**2)[:, None] * (r[:, None] * p.W_n[:, :H]
-                                + (hn * r * (1 - r))[:, None] * p.W_r[:, :H])
+                                + (m * r * (1 - r))[:, None] * p.W_r[:, :H])
     dz = (z * (1 - z))[:, None] * p.W_z[:, :H]
     return np.diag(z) + (1 - z)[:, None] * dn + (h_prev - n)[:, None] * dz
 
@@ -265,16 +265,17 @@ register(
     hint={
         "ko": "h = (1 - z) * n + z * h_prev를 h_prev로 미분합니다. 세 갈래를 더하세요: "
         "(1) z * h_prev가 직접 주는 diag(z), (2) n을 거치는 길 "
-        "diag((1 - z)(1 - n²)) [diag(r) W_nh + diag(hn r(1 - r)) W_rh], (3) z를 거치는 길 "
+        "diag((1 - z)(1 - n²)) [diag(r) W_nh + diag(m r(1 - r)) W_rh], (3) z를 거치는 길 "
         "diag((h_prev - n) z(1 - z)) W_zh. 여기서 W_rh = W_r[:, :H], "
-        "W_zh = W_z[:, :H], W_nh = W_n[:, :H], hn = W_nh h_prev + b_hn입니다. i행은 h[i]의 "
-        "미분값입니다. 유한 차분으로 답을 확인해 보세요.",
+        "W_zh = W_z[:, :H], W_nh = W_n[:, :H], m = W_nh h_prev + b_hn입니다. i행에는 "
+        "h[i]를 h_prev의 각 칸으로 미분한 값이 들어갑니다. 유한 차분으로 답을 확인해 "
+        "보세요.",
         "en": "Differentiate h = (1 - z) * n + z * h_prev with respect to h_prev and add three "
         "paths: (1) diag(z) from z * h_prev directly, (2) through n: diag((1 - z)(1 - n²)) "
-        "[diag(r) W_nh + diag(hn r(1 - r)) W_rh], (3) through z: diag((h_prev - n) z(1 - z)) "
+        "[diag(r) W_nh + diag(m r(1 - r)) W_rh], (3) through z: diag((h_prev - n) z(1 - z)) "
         "W_zh, where W_rh = W_r[:, :H], W_zh = W_z[:, :H], W_nh = W_n[:, :H] and "
-        "hn = W_nh h_prev + b_hn. Row i holds the derivatives of h[i]. Finite differences "
-        "are a good way to check your answer.",
+        "m = W_nh h_prev + b_hn. Row i holds the derivatives of h[i] with respect to each "
+        "entry of h_prev. Finite differences are a good way to check your answer.",
     },
     reference=gru_step_jacobian,
     cases=[
