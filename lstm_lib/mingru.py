@@ -321,7 +321,7 @@ def forward(X, p: MinGRUParams, h0=None, method: str = "doubling", candidate: st
 
 
 def _torch_g(x: torch.Tensor) -> torch.Tensor:
-    return torch.where(x >= 0, torch.relu(x) + 0.5, torch.sigmoid(x))
+    return torch.where(x >= 0, x + 0.5, torch.sigmoid(x))
 
 
 def _torch_log_g(x: torch.Tensor) -> torch.Tensor:
@@ -329,14 +329,47 @@ def _torch_log_g(x: torch.Tensor) -> torch.Tensor:
                        -nn.functional.softplus(-x))
 
 
-def _torch_scan_doubling(a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    A, B = a, b
-    T, d = a.shape[0], 1
-    while d < T:  # new tensors each round, so autograd sees every step
-        B = torch.cat([B[:d], A[d:] * B[:-d] + B[d:]])
-        A = torch.cat([A[:d], A[d:] * A[:-d]])
+def _doubling_in_place(A: torch.Tensor, B: torch.Tensor) -> None:
+    """Hillis-Steele on (T, ...) tensors, in place: afterwards B[t] = h_t for h_0 = 0 and
+    A[t] = a_1 ⋯ a_t. No autograd: :class:`_LinearScan` supplies the backward pass."""
+    T, d = A.shape[0], 1
+    while d < T:
+        B[d:] += A[d:] * B[:-d]  # the right side is a new tensor, made before the update
+        A[d:] *= A[:-d].clone()
         d *= 2
-    return A, B
+
+
+class _LinearScan(torch.autograd.Function):
+    """``h_t = a_t h_{t−1} + b_t`` by doubling, forward and backward (chapter 15).
+
+    The backward pass of a linear recurrence is a linear recurrence too, run backwards:
+    with ``γ_t = ∂L/∂h_t`` (all the paths), ``γ_t = ∂L/∂h_t|direct + a_{t+1} γ_{t+1}``, and then
+    ``∂L/∂b_t = γ_t``, ``∂L/∂a_t = γ_t h_{t−1}``, ``∂L/∂h_0 = a_1 γ_1``. So it is a scan as well,
+    and both directions take ``ceil(log2 T)`` rounds.
+    """
+
+    @staticmethod
+    def forward(ctx, a, b, h0):
+        with torch.no_grad():
+            A, h = a.clone(), b.clone()
+            _doubling_in_place(A, h)
+            h = h + A * h0
+        ctx.save_for_backward(a, h, h0)
+        return h
+
+    @staticmethod
+    def backward(ctx, grad_h):
+        a, h, h0 = ctx.saved_tensors
+        with torch.no_grad():
+            # reversed time: γ_t = grad_h_t + a_{t+1} γ_{t+1}, i.e. a scan with a shifted a
+            a_next = torch.cat([a[1:], torch.zeros_like(a[:1])])
+            A, gamma = a_next.flip(0), grad_h.flip(0)  # flip makes copies
+            _doubling_in_place(A, gamma)
+            gamma = gamma.flip(0)
+            h_prev = torch.cat([h0[None].expand_as(h[:1]), h[:-1]])
+            grad_a = gamma * h_prev
+            grad_h0 = (a[0] * gamma[0]).reshape(h0.shape)
+        return grad_a, gamma, grad_h0
 
 
 class MinGRU(nn.Module):
@@ -345,8 +378,9 @@ class MinGRU(nn.Module):
     ``x`` is (T, B, D); ``h0`` is (B, H) or None for zeros; ``output`` is (T, B, H) and
     ``h_T`` (B, H). Two ``nn.Linear`` layers, ``linear_z`` and ``linear_h``, make the gate and
     the candidate's pre-activations for the whole sequence at once. ``mode`` chooses how
-    the recurrence is computed: ``"loop"`` (step by step), ``"doubling"`` (Hillis-Steele
-    scan, any sign) or ``"log"`` (the paper's log-space scan; ``h0`` must be >= 0). All
+    the recurrence is computed: ``"loop"`` (step by step, autograd through the loop),
+    ``"doubling"`` (Hillis-Steele scan forward and, for the gradients, backward in time;
+    any sign) or ``"log"`` (the paper's log-space scan; ``h0`` must be >= 0). All
     three give the same numbers and the same gradients (the tests check it).
     """
 
@@ -382,8 +416,9 @@ class MinGRU(nn.Module):
                 outputs.append(h)
             output = torch.stack(outputs)
         elif self.mode == "doubling":
-            A, Bsum = _torch_scan_doubling(torch.sigmoid(-k), torch.sigmoid(k) * h_tilde)
-            output = Bsum if h0 is None else A * h0 + Bsum
+            start = x.new_zeros(B, self.hidden_size) if h0 is None else h0
+            z = torch.sigmoid(k)
+            output = _LinearScan.apply(1 - z, z * h_tilde, start)
         else:  # "log": the paper's scan, with log h0 (not log g(h0)) in front
             if h0 is not None and bool((h0 < 0).any()):
                 raise ValueError("mode='log' takes log h0, so h0 must be >= 0")
