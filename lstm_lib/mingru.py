@@ -329,47 +329,72 @@ def _torch_log_g(x: torch.Tensor) -> torch.Tensor:
                        -nn.functional.softplus(-x))
 
 
-def _doubling_in_place(A: torch.Tensor, B: torch.Tensor) -> None:
-    """Hillis-Steele on (T, ...) tensors, in place: afterwards B[t] = h_t for h_0 = 0 and
-    A[t] = a_1 ⋯ a_t. No autograd: :class:`_LinearScan` supplies the backward pass."""
+def _doubling_in_place(A: torch.Tensor, B: torch.Tensor, reverse: bool = False) -> None:
+    """Hillis-Steele on (T, ...) tensors, in place. Forward in time, afterwards
+    ``B[t] = h_t`` for ``h_0 = 0`` and ``A[t] = a_1 ⋯ a_t``; with ``reverse=True`` the same
+    from the last step backwards (``B[t] = b_t + A[t] B[t+1]``). No autograd here:
+    :class:`_LinearScan` supplies the backward pass."""
     T, d = A.shape[0], 1
     while d < T:
-        B[d:] += A[d:] * B[:-d]  # the right side is a new tensor, made before the update
-        A[d:] *= A[:-d].clone()
+        if reverse:
+            B[:-d] += A[:-d] * B[d:]  # the right side is a new tensor, made before the update
+            A[:-d] *= A[d:].clone()
+        else:
+            B[d:] += A[d:] * B[:-d]
+            A[d:] *= A[:-d].clone()
         d *= 2
 
 
-class _LinearScan(torch.autograd.Function):
-    """``h_t = a_t h_{t−1} + b_t`` by doubling, forward and backward (chapter 15).
+def _scan_autograd(a: torch.Tensor, b: torch.Tensor, h0: torch.Tensor) -> torch.Tensor:
+    """The doubling scan with ordinary tensor operations, so autograd differentiates it."""
+    A, B = a, b
+    T, d = a.shape[0], 1
+    while d < T:
+        B = torch.cat([B[:d], A[d:] * B[:-d] + B[d:]])
+        A = torch.cat([A[:d], A[d:] * A[:-d]])
+        d *= 2
+    return A * h0 + B
 
-    The backward pass of a linear recurrence is a linear recurrence too, run backwards:
-    with ``γ_t = ∂L/∂h_t`` (all the paths), ``γ_t = ∂L/∂h_t|direct + a_{t+1} γ_{t+1}``, and then
-    ``∂L/∂b_t = γ_t``, ``∂L/∂a_t = γ_t h_{t−1}``, ``∂L/∂h_0 = a_1 γ_1``. So it is a scan as well,
-    and both directions take ``ceil(log2 T)`` rounds.
+
+class _ScanLayer(torch.autograd.Function):
+    """The minGRU's recurrence from its pre-activations, by doubling, forward and backward.
+
+    Forward: ``z = σ(k)``, ``h̃ = g(u)``, ``a = 1 − z``, ``b = z ⊙ h̃``, then the scan of
+    ``h_t = a_t ⊙ h_{t−1} + b_t``. The backward pass of a linear recurrence is a linear
+    recurrence too, run backwards: with ``γ_t = ∂L/∂h_t`` (all the paths),
+    ``γ_t = ∂L/∂h_t|direct + a_{t+1} γ_{t+1}``, so it is a scan as well (``ceil(log2 T)``
+    rounds); then ``∂L/∂b_t = γ_t``, ``∂L/∂a_t = γ_t h_{t−1}``, ``∂L/∂h_0 = a_1 γ_1``, and the
+    chain rule through ``a``, ``b``, ``σ`` and ``g`` gives ``∂L/∂k`` and ``∂L/∂u``. Written by
+    hand so that one autograd node replaces a dozen small ones (chapter 15).
     """
 
     @staticmethod
-    def forward(ctx, a, b, h0):
+    def forward(ctx, k, u, h0):
         with torch.no_grad():
-            A, h = a.clone(), b.clone()
+            z = torch.sigmoid(k)
+            h_tilde = _torch_g(u)
+            A, h = 1 - z, z * h_tilde
             _doubling_in_place(A, h)
-            h = h + A * h0
-        ctx.save_for_backward(a, h, h0)
+            h += A * h0
+        ctx.save_for_backward(k, u, z, h_tilde, h, h0)
         return h
 
     @staticmethod
     def backward(ctx, grad_h):
-        a, h, h0 = ctx.saved_tensors
+        k, u, z, h_tilde, h, h0 = ctx.saved_tensors
         with torch.no_grad():
-            # reversed time: γ_t = grad_h_t + a_{t+1} γ_{t+1}, i.e. a scan with a shifted a
-            a_next = torch.cat([a[1:], torch.zeros_like(a[:1])])
-            A, gamma = a_next.flip(0), grad_h.flip(0)  # flip makes copies
-            _doubling_in_place(A, gamma)
-            gamma = gamma.flip(0)
-            h_prev = torch.cat([h0[None].expand_as(h[:1]), h[:-1]])
-            grad_a = gamma * h_prev
-            grad_h0 = (a[0] * gamma[0]).reshape(h0.shape)
-        return grad_a, gamma, grad_h0
+            A = torch.empty_like(z)  # a_{t+1} = 1 − z_{t+1}, and 0 after the last step
+            A[:-1], A[-1] = 1 - z[1:], 0.0
+            gamma = grad_h.clone()
+            _doubling_in_place(A, gamma, reverse=True)  # γ_t = grad_t + a_{t+1} γ_{t+1}
+            h_prev = torch.empty_like(h)
+            h_prev[0], h_prev[1:] = h0, h[:-1]
+            grad_h0 = (1 - z[0]) * gamma[0]
+            # a = 1 − z and b = z h̃: ∂L/∂z = γ (h̃ − h_{t−1}); σ' = z (1 − z)
+            grad_k = gamma * (h_tilde - h_prev) * z * (1 - z)
+            s = torch.sigmoid(u)
+            grad_u = gamma * z * torch.where(u >= 0, torch.ones_like(u), s * (1 - s))
+        return grad_k, grad_u, grad_h0
 
 
 class MinGRU(nn.Module):
@@ -407,8 +432,8 @@ class MinGRU(nn.Module):
             raise ValueError(f"h0 must have shape ({B}, {self.hidden_size}), "
                              f"got {tuple(h0.shape)}")
         k, u = self.linear_z(x), self.linear_h(x)  # (T, B, H) each, all steps at once
-        h_tilde = _torch_g(u) if self.candidate == "g" else u
         if self.mode == "loop":
+            h_tilde = _torch_g(u) if self.candidate == "g" else u
             h = x.new_zeros(B, self.hidden_size) if h0 is None else h0
             z, outputs = torch.sigmoid(k), []
             for t in range(T):
@@ -417,8 +442,10 @@ class MinGRU(nn.Module):
             output = torch.stack(outputs)
         elif self.mode == "doubling":
             start = x.new_zeros(B, self.hidden_size) if h0 is None else h0
-            z = torch.sigmoid(k)
-            output = _LinearScan.apply(1 - z, z * h_tilde, start)
+            if self.candidate == "g":
+                output = _ScanLayer.apply(k, u, start)
+            else:  # a linear candidate: the same scan through autograd's small operations
+                output = _scan_autograd(torch.sigmoid(-k), torch.sigmoid(k) * u, start)
         else:  # "log": the paper's scan, with log h0 (not log g(h0)) in front
             if h0 is not None and bool((h0 < 0).any()):
                 raise ValueError("mode='log' takes log h0, so h0 must be >= 0")

@@ -262,12 +262,34 @@ def test_torch_gradients_of_the_scans_equal_the_loops():
             np.testing.assert_allclose(ours, loops, rtol=1e-9, atol=1e-10)
 
 
+def test_torch_linear_candidate_scan_equals_loop():
+    p, X, h0 = _case(T=19, positive_h0=False)
+    outs, grads = {}, {}
+    for mode in ("loop", "doubling"):
+        layer = mingru.to_torch(p, mode=mode, candidate="linear")
+        x = torch.from_numpy(X).requires_grad_()
+        out, _ = layer(x, torch.from_numpy(h0))
+        out.pow(2).sum().backward()
+        outs[mode], grads[mode] = out.detach().numpy(), x.grad.numpy()
+    np.testing.assert_allclose(outs["loop"], mingru.forward_loop(X, p, h0, candidate="linear"),
+                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(outs["doubling"], outs["loop"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(grads["doubling"], grads["loop"], rtol=1e-10, atol=1e-12)
+
+
 def test_torch_gradient_against_finite_differences():
     p, X, h0 = _case(T=6, B=2, D=2, H=3)
     layer = mingru.to_torch(p, mode="doubling")
     x = torch.from_numpy(X).requires_grad_()
     h = torch.from_numpy(h0).requires_grad_()
     assert torch.autograd.gradcheck(lambda x_, h_: layer(x_, h_)[0], (x, h))
+    # inputs on both sides of 0, where g changes from σ(u) to u + 0.5
+    u = torch.linspace(-3, 3, 6 * 2 * 3, dtype=torch.float64).reshape(6, 2, 3)
+    k = torch.linspace(2, -2, 6 * 2 * 3, dtype=torch.float64).reshape(6, 2, 3)
+    start = torch.full((2, 3), 0.7, dtype=torch.float64)
+    for tensor in (k, u, start):
+        tensor.requires_grad_()
+    assert torch.autograd.gradcheck(mingru._ScanLayer.apply, (k, u + 0.013, start))
 
 
 def test_round_trip_and_model():
