@@ -333,7 +333,7 @@ def _doubling_in_place(A: torch.Tensor, B: torch.Tensor, reverse: bool = False) 
     """Hillis-Steele on (T, ...) tensors, in place. Forward in time, afterwards
     ``B[t] = h_t`` for ``h_0 = 0`` and ``A[t] = a_1 ⋯ a_t``; with ``reverse=True`` the same
     from the last step backwards (``B[t] = b_t + A[t] B[t+1]``). No autograd here:
-    :class:`_LinearScan` supplies the backward pass."""
+    :class:`_ScanLayer` supplies the backward pass."""
     T, d = A.shape[0], 1
     while d < T:
         if reverse:
