@@ -466,7 +466,8 @@ class MinGRUModel(nn.Module):
 
     The interface of :class:`lstm_lib.models.SequenceModel` with ``every_step=False``:
     ``x`` (T, B, D) -> (B, output_size). ``num_layers`` minGRU layers are stacked plainly
-    (the paper wraps them in residual blocks with normalisation; chapter 15 does not).
+    (the authors' code wraps each in a residual block with normalisation; chapter 15
+    does not).
     """
 
     def __init__(self, input_size: int, hidden_size: int, output_size: int,
