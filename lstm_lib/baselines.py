@@ -347,11 +347,7 @@ class RNNForecaster(_Fitted):
                              f"{self.steps}")
 
     def fit(self, y_train, exog_train=None) -> RNNForecaster:
-        import copy
-
         import torch
-
-        from .models import SequenceModel
 
         y_train, exog_train, _ = _inputs(y_train, exog_train, self.horizon)
         self.windows.fit(y_train, exog_train)
@@ -361,6 +357,23 @@ class RNNForecaster(_Fitted):
         X = torch.from_numpy(X.transpose(1, 0, 2).astype(np.float32))  # (window, N, D)
         Y = torch.from_numpy(Y.astype(np.float32))  # (N, horizon)
         n = X.shape[1]
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # small matrices: one thread is faster, and repeatable
+        try:
+            self._train(X, Y, n)
+        finally:
+            torch.set_num_threads(threads)
+        self.n_windows_ = n
+        self.fitted_ = True
+        return self
+
+    def _train(self, X, Y, n: int) -> None:
+        import copy
+
+        import torch
+
+        from .models import SequenceModel
+
         rng = np.random.default_rng(self.seed)  # the batches
         torch.manual_seed(self.seed)  # the initial weights
         net = SequenceModel(self.cell, X.shape[2], self.hidden_size, self.horizon)
@@ -377,9 +390,6 @@ class RNNForecaster(_Fitted):
             if step in self.checkpoints:
                 self.saved_[step] = copy.deepcopy(net.state_dict())
         self.net_ = net.eval()
-        self.n_windows_ = n
-        self.fitted_ = True
-        return self
 
     def forecast(self, y, origins, horizon=None, exog=None, step=None) -> np.ndarray:
         """Forecasts ``(len(origins), horizon)``; ``step=k`` uses the weights kept at
