@@ -32,6 +32,7 @@ fitted forecaster on every rolling origin of a task's validation or test period.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from dataclasses import dataclass
 
@@ -305,6 +306,23 @@ class SARIMA(_Fitted):
 # ----------------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _one_torch_thread():
+    """Run PyTorch on one thread inside the block, then restore the setting.
+
+    The forecaster's matrices are small (16 hidden units): a second thread costs more in
+    waking and waiting than it saves, and one thread makes every run repeat exactly.
+    """
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
 class RNNForecaster(_Fitted):
     """A recurrent network that reads a window and forecasts ``horizon`` steps at once
     (chapters 12 and 14).
@@ -357,12 +375,8 @@ class RNNForecaster(_Fitted):
         X = torch.from_numpy(X.transpose(1, 0, 2).astype(np.float32))  # (window, N, D)
         Y = torch.from_numpy(Y.astype(np.float32))  # (N, horizon)
         n = X.shape[1]
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)  # small matrices: one thread is faster, and repeatable
-        try:
+        with _one_torch_thread():
             self._train(X, Y, n)
-        finally:
-            torch.set_num_threads(threads)
         self.n_windows_ = n
         self.fitted_ = True
         return self
@@ -412,7 +426,7 @@ class RNNForecaster(_Fitted):
                                  f"{self.checkpoints}")
             net = copy.deepcopy(self.net_)
             net.load_state_dict(self.saved_[step])
-        with torch.no_grad():
+        with torch.no_grad(), _one_torch_thread():
             out = net(torch.from_numpy(X.transpose(1, 0, 2).astype(np.float32)))
         return self.windows.to_values(out.double().numpy(), last)
 
