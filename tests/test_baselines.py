@@ -285,3 +285,42 @@ def test_evaluate_scores_every_rolling_origin():
     assert scores.mae[0] == pytest.approx(np.mean(np.abs(y[origins] - y[origins - 1])))
     np.testing.assert_allclose(scores.mase, scores.mae / bl.mase_scale(y[task.train], 12))
     assert bl.evaluate(naive, task, "val").origins[0] == task.val.start
+
+
+# --- chapter 12's exercises accept other correct answers -------------------------------------
+
+
+def test_chapter_12_exercises_accept_other_correct_answers():
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    from lstm_lib.exercises import check
+
+    def windows_by_view(series, window, horizon):
+        v = sliding_window_view(series, window + horizon)
+        return v[:, :window].copy(), v[:, window:].copy()
+
+    def windows_by_index(series, window, horizon):
+        rows = np.arange(len(series) - window - horizon + 1)[:, None]
+        return series[rows + np.arange(window)], series[rows + window + np.arange(horizon)]
+
+    def snaive_by_resize(history, m, horizon):
+        return np.resize(history[-m:], horizon)
+
+    def snaive_by_tile(history, m, horizon):
+        return np.tile(history[-m:], horizon // m + 1)[:horizon]
+
+    def mase_in_float32(y_true, y_pred, y_train, m):
+        y_true, y_pred, y_train = (np.asarray(a, np.float32) for a in (y_true, y_pred, y_train))
+        return np.abs(y_true - y_pred).mean() / np.abs(y_train[m:] - y_train[:-m]).mean()
+
+    def mase_in_plain_python(y_true, y_pred, y_train, m):
+        diffs = [abs(a - b) for a, b in zip(y_train[m:], y_train[:-m], strict=True)]
+        errors = [abs(a - b) for a, b in zip(y_true, y_pred, strict=True)]
+        return (sum(errors) / len(errors)) / (sum(diffs) / len(diffs))
+
+    for name, fn in (("12.make_windows", windows_by_view), ("12.make_windows", windows_by_index),
+                     ("12.seasonal_naive", snaive_by_resize),
+                     ("12.seasonal_naive", snaive_by_tile), ("12.mase", mase_in_float32),
+                     ("12.mase", mase_in_plain_python)):
+        for lang in ("ko", "en"):
+            assert check(name, fn, lang=lang, verbose=False), f"{name}: {fn.__name__} failed"
