@@ -12,7 +12,7 @@ value from each origin on and checks that the row does not move.
 
 The baselines, each a few lines:
 
-- :class:`Naive`: tomorrow is today, ``ŷ[o + h] = y[o - 1]``.
+- :class:`Naive`: tomorrow is today, ``ŷ[o + h - 1] = y[o - 1]`` for ``h = 1, 2, ...``.
 - :class:`SeasonalNaive`: the same season of the last cycle, ``m`` steps back.
 - :class:`LinearAR`: least squares on the same input windows as the recurrent forecaster,
   one weight vector per horizon step (a *direct* linear autoregression).
@@ -22,8 +22,8 @@ The baselines, each a few lines:
 and the model they are measured against:
 
 - :class:`RNNForecaster`: an LSTM (or GRU, or plain RNN: ``cell=``) that reads a window
-  and predicts the whole horizon at once from its last hidden state, trained with
-  :func:`lstm_lib.train.train`.
+  and predicts the whole horizon at once from its last hidden state, trained with Adam on
+  random batches of training windows.
 
 Scores: :func:`mae`, :func:`mase` (Hyndman & Koehler 2006: the error divided by the
 in-sample error of the seasonal-naive forecast), and :func:`evaluate`, which runs a
