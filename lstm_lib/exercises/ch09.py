@@ -53,7 +53,7 @@ def _random_count_args(rng):
 
 register(
     name="09.param_count",
-    title={"ko": "nn.LSTM의 매개변수 개수", "en": "How many parameters has an nn.LSTM?"},
+    title={"ko": "nn.LSTM의 매개변수 개수", "en": "How many parameters does an nn.LSTM have?"},
     hint={
         "ko": "한 층의 한 방향에는 weight_ih (4H, 입력 크기), weight_hh (4H, H), 편향 두 개 "
         "(4H,)가 있습니다: 4H(입력 크기 + H) + 8H. 첫 층의 입력 크기는 input_size이고, 그 위 "
