@@ -247,6 +247,7 @@ _DRAW_TEXT = {
         "title": "기울기 노름과 시간 거리 (T = {T}, H = {H})",
         "label": r"$\|W_{{hh}}\| = {s:g}$",
         "bound": r"상한 $\|W_{hh}\|^d$",
+        "panel_title": r"$\|W_{{hh}}\| = {s:g}$ (T = {T}, H = {H}, 시드 {n}개)",
     },
     "en": {
         "xlabel": "distance in time d = T - t",
@@ -254,6 +255,7 @@ _DRAW_TEXT = {
         "title": "Gradient norm against distance (T = {T}, H = {H})",
         "label": r"$\|W_{{hh}}\| = {s:g}$",
         "bound": r"bound $\|W_{hh}\|^d$",
+        "panel_title": r"$\|W_{{hh}}\| = {s:g}$ (T = {T}, H = {H}, {n} seeds)",
     },
 }
 
@@ -317,9 +319,15 @@ def draw_norms_panel(fig, lang: str | None = None, scale: float = 2.0, T: int = 
     """Chapter 02's explorer panel: :func:`draw_gradient_norms` for one ``scale`` on ``fig``.
 
     Follows the ``draw(fig, lang=..., **values)`` convention of
-    :func:`lstm_lib.widgets.explorer` and :func:`lstm_lib.widgets.static_twin`.
+    :func:`lstm_lib.widgets.explorer` and :func:`lstm_lib.widgets.static_twin`. The
+    panel's title names ``scale``, so panels side by side tell themselves apart.
     """
+    from . import get_lang
+
     ax = fig.add_subplot()
+    seeds = (0, 1, 2)
     draw_gradient_norms([scale], T=T, hidden_size=hidden_size, lang=lang, ax=ax,
-                        ylim=(1e-16, 1e16))
+                        seeds=seeds, ylim=(1e-16, 1e16))
+    text = _DRAW_TEXT[lang if lang in _DRAW_TEXT else get_lang()]
+    ax.set_title(text["panel_title"].format(s=scale, T=T, H=hidden_size, n=len(seeds)))
     return ax
