@@ -199,3 +199,71 @@ def test_input_gradient_norms_rejects_bad_input():
     bad[1, 0, 0] = np.inf
     with pytest.raises(ValueError, match="NaN"):
         gradients.input_gradient_norms(model, bad)
+
+
+# --- chapter 10's exercises: plausible correct answers pass ---------------------------
+# (tests/test_exercises.py checks that the reference passes and the wrong versions fail.)
+
+from lstm_lib.exercises import check  # noqa: E402
+
+
+def _quiet(name, fn):
+    return check(name, fn, lang="en", verbose=False)
+
+
+def test_cell_backward_accepts_other_correct_forms():
+    def with_torch(dh, dc, f, i, g, o, c_prev, c):
+        # autograd through the forward formulas, from the pre-activations
+        def logit(s):
+            return torch.log(s / (1 - s))
+
+        a = [logit(torch.tensor(f)), logit(torch.tensor(i)), torch.atanh(torch.tensor(g)),
+             logit(torch.tensor(o))]
+        c_prev_t = torch.tensor(c_prev, requires_grad=True)
+        for t in a:
+            t.requires_grad_(True)
+        ft, it, gt, ot = torch.sigmoid(a[0]), torch.sigmoid(a[1]), torch.tanh(a[2]), \
+            torch.sigmoid(a[3])
+        c_new = ft * c_prev_t + it * gt
+        h_new = ot * torch.tanh(c_new)
+        (h_new @ torch.tensor(dh) + c_new @ torch.tensor(dc)).backward()
+        return tuple(t.grad.numpy() for t in a) + (c_prev_t.grad.numpy(),)
+
+    def as_list(dh, dc, f, i, g, o, c_prev, c):
+        t = np.tanh(c)
+        d = dc + dh * o * (1.0 - t * t)
+        return [d * c_prev * f * (1 - f), d * g * i * (1 - i), d * i * (1 - g * g),
+                dh * t * o * (1 - o), d * f]
+
+    assert _quiet("10.cell_backward", with_torch)
+    assert _quiet("10.cell_backward", as_list)
+
+
+def test_weight_gradient_accepts_other_correct_forms():
+    assert _quiet("10.weight_gradient", lambda da, z: (da.T @ z, da.sum(axis=0)))
+    assert _quiet("10.weight_gradient",
+                  lambda da, z: (np.einsum("th,tk->hk", da, z), np.sum(da, 0)))
+    assert _quiet("10.weight_gradient", lambda da, z: [
+        sum(np.outer(a, b) for a, b in zip(da, z, strict=True)), da.sum(0)])
+
+
+def test_central_difference_accepts_other_correct_forms():
+    def in_place_and_restored(f, x, eps):
+        grad = np.zeros_like(x)
+        flat, out = x.reshape(-1), grad.reshape(-1)
+        for j in range(flat.size):
+            old = flat[j]
+            flat[j] = old + eps
+            up = f(x)
+            flat[j] = old - eps
+            down = f(x)
+            flat[j] = old
+            out[j] = (up - down) / (2 * eps)
+        return grad
+
+    def own_eps(f, x, eps):  # ignores eps and uses 1e-6: still central, still accurate
+        y = x.copy()
+        return gradients.central_difference(lambda: f(y), y, eps=1e-6)
+
+    assert _quiet("10.central_difference", in_place_and_restored)
+    assert _quiet("10.central_difference", own_eps)
