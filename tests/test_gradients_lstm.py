@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from lstm_lib import gradients, lstm
+from lstm_lib.exercises import check
 from lstm_lib.models import SequenceModel
 
 
@@ -204,7 +205,6 @@ def test_input_gradient_norms_rejects_bad_input():
 # --- chapter 10's exercises: plausible correct answers pass ---------------------------
 # (tests/test_exercises.py checks that the reference passes and the wrong versions fail.)
 
-from lstm_lib.exercises import check  # noqa: E402
 
 
 def _quiet(name, fn):
