@@ -301,7 +301,7 @@ def _float32(value):
     return value
 
 
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", [n for n in ALL if not get(n).exact_dtype])
 def test_a_float32_computation_is_accepted(name):
     """The reference computed entirely in float32 (inputs and result) passes: no statement
     asks for float64, and a float32 answer cannot match float64 to 1e-6."""
