@@ -426,3 +426,97 @@ def test_mutation_message_names_the_argument_of_this_exercise():
         result = check("00.sigmoid", sigmoid_in_place, lang=lang, verbose=False)
         assert result.status == "failed" and "`z`" in result.message
         assert "c_prev" not in result.message
+
+
+# --- float32 computed, float64 returned; feedback a reader can act on (review rev-00-03,
+# item 4); the not-done line fits under the exercise (item 15) ----------------------------
+
+
+def _float64(value):
+    """Every float32 array (or number) in ``value`` cast to float64, recursively."""
+    if isinstance(value, np.ndarray) and value.dtype == np.float32:
+        return value.astype(np.float64)
+    if isinstance(value, tuple):
+        return tuple(_float64(v) for v in value)
+    if isinstance(value, np.float32):
+        return float(value)
+    return value
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if not get(n).exact_dtype])
+def test_a_float32_computation_cast_to_float64_is_accepted(name):
+    """A correct computation in float32 whose result is cast to float64 at the end
+    (``.astype(np.float64)``, ``np.array(states, dtype=float)``) passes like the same
+    result left in float32: chapter 00 promises that a result within the tolerance counts,
+    whatever its float type."""
+    ref = get(name).reference
+    result = _quiet_check(
+        name, lambda *args: _float64(_float32(ref(*(_float32(a) for a in args)))))
+    assert result, result.message
+
+
+def test_float32_solutions_cast_to_float64_written_by_readers():
+    import torch
+
+    def jacobian_product_torch(hs, W_hh):  # PyTorch's default float32, cast at the end
+        hs_t, W = torch.tensor(hs, dtype=torch.float32), torch.tensor(W_hh, dtype=torch.float32)
+        P = torch.eye(W.shape[0])
+        for h in reversed(hs_t):
+            P = P @ (torch.diag(1 - h**2) @ W)
+        return P.numpy().astype(np.float64)
+
+    def jacobian_product_mixed(hs, W_hh):  # float32 inputs, a float64 identity
+        hs, W = np.asarray(hs, np.float32), np.asarray(W_hh, np.float32)
+        P = np.eye(len(W))
+        for h in hs[::-1]:
+            P = P @ (np.diag(1 - h**2) @ W)
+        return P
+
+    def rnn_forward_as_float(X, h0, W, b):  # a float32 loop, np.array(..., dtype=float)
+        h, W32, b32 = h0.astype(np.float32), W.astype(np.float32), b.astype(np.float32)
+        states = []
+        for x in X.astype(np.float32):
+            h = np.tanh(W32 @ np.concatenate([h, x]) + b32)
+            states.append(h)
+        return np.array(states, dtype=float)
+
+    for lang in LANGS:
+        assert check("02.jacobian_product", jacobian_product_torch, lang=lang, verbose=False)
+        assert check("02.jacobian_product", jacobian_product_mixed, lang=lang, verbose=False)
+        assert check("01.rnn_forward", rnn_forward_as_float, lang=lang, verbose=False)
+
+
+def test_the_numbers_in_the_feedback_differ_and_name_the_tolerance():
+    """A small difference is printed with enough digits to see it, next to the size of the
+    difference and the tolerance, never as "expected 0.0236723, got 0.0236723"."""
+    import re
+
+    def nearly(*args):  # off by 3e-5 relative: more than float32's rounding
+        return get("01.rnn_forward").reference(*args) * (1 + 3e-5)
+
+    def nearly_number(derivatives, scale):
+        return get("02.predicted_factor").reference(derivatives, scale) * (1 + 3e-5)
+
+    for fn, name in [(nearly, "01.rnn_forward"), (nearly_number, "02.predicted_factor")]:
+        for lang, words in [("en", ("expected", "got", "tolerance")),
+                            ("ko", ("기대한 값", "받은 값", "허용 오차"))]:
+            message = check(name, fn, lang=lang, verbose=False).message
+            number = r"(-?[0-9.]+(?:e[-+]?[0-9]+)?)"
+            pair = re.search(words[0] + " " + number + ", " + words[1] + " " + number,
+                             message)
+            assert pair and pair.group(1) != pair.group(2), message
+            assert words[2] in message
+            lines = message.splitlines()
+            arrays = [line.split(":", 1)[1].strip() for line in lines
+                      if line.strip().startswith((words[0] + ":", words[1] + ":"))]
+            assert len(set(arrays)) == len(arrays), message  # the two printouts differ
+
+
+def test_the_not_done_message_fits_under_the_exercise():
+    from tests.test_prose import CODE_COLUMNS, display_width
+
+    for lang in LANGS:
+        message = check("03.per_step_factor", _raise_not_implemented, lang=lang,
+                        verbose=False).message
+        assert all(display_width(line) <= CODE_COLUMNS for line in message.splitlines()), (
+            message)

@@ -79,11 +79,12 @@ class Exercise:
     - ``cases``: fixed :class:`Case` objects, chosen so the usual mistakes fail.
     - ``random_case``: ``rng -> dict of arguments`` (or ``None``), for ``n_random`` more cases.
     - ``rtol``, ``atol``: tolerance for float results (integers must match exactly). A
-      float32 result is accepted too, compared with the looser :data:`FLOAT32_RTOL`
-      (relative, also applied to the largest expected magnitude as an absolute floor),
-      because a correct float32 computation cannot match float64 to 1e-6.
+      float32 result is accepted too, and so is a float64 one computed in float32 and
+      cast at the end: both are compared with the looser :data:`FLOAT32_RTOL` (relative,
+      also applied to the largest expected magnitude as an absolute floor), because a
+      correct float32 computation cannot match float64 to 1e-6.
     - ``exact_dtype``: ``True`` when the statement asks for a dtype; then a float result
-      must have exactly the reference's dtype.
+      must have exactly the reference's dtype, and is judged by ``rtol`` and ``atol`` alone.
     - ``output_names``: names of the parts when the function returns a tuple, e.g. ``("h", "c")``.
     - ``wrong``: known wrong versions, ``{"what is wrong": function}``; the tests check that
       ``check`` rejects every one of them. They are never shown to the reader.
@@ -145,10 +146,10 @@ MESSAGES = {
         "en": "✗ {name}: stopped at case {k} of {n} — {label}",
     },
     "not_done": {
-        "ko": "… {name}: 아직 풀지 않았습니다. `raise NotImplementedError` 줄을 지우고 "
+        "ko": "… {name}: 아직 풀지 않았습니다.\n  `raise NotImplementedError` 줄을 지우고 "
         "코드를 채운 뒤 다시 실행하세요.",
-        "en": "… {name}: not done yet. Replace the `raise NotImplementedError` line "
-        "with your code and run the cell again.",
+        "en": "… {name}: not done yet.\n  Replace the `raise NotImplementedError` line "
+        "with your code\n  and run the cell again.",
     },
     "not_callable": {
         "ko": "✗ {name}: check에는 함수 자체를 넘겨야 합니다 (괄호 없이, 예: check(name, {fn})). "
@@ -235,11 +236,17 @@ MESSAGES = {
         "or an overflow.",
     },
     "values": {
-        "ko": "값이 다릅니다. 처음 다른 곳은 위치 {index}: 기대한 값 {expected}, 받은 값 {got}.",
+        "ko": "값이 다릅니다. 처음 다른 곳은 위치 {index}: 기대한 값 {expected}, 받은 값 {got}"
+        "\n    (차이 {diff}, 허용 오차 {allowed}).",
         "en": "wrong values. First difference at index {index}: expected {expected}, "
-        "got {got}.",
+        "got {got}\n    (difference {diff}, tolerance {allowed}).",
     },
     "value": {
+        "ko": "값이 다릅니다: 기대한 값 {expected}, 받은 값 {got} (차이 {diff}, 허용 오차 {allowed}).",
+        "en": "wrong value: expected {expected}, got {got} "
+        "(difference {diff}, tolerance {allowed}).",
+    },
+    "int_value": {
         "ko": "값이 다릅니다: 기대한 값 {expected}, 받은 값 {got}.",
         "en": "wrong value: expected {expected}, got {got}.",
     },
@@ -373,15 +380,39 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-def _fmt_number(value: Any) -> str:
+def _fmt_number(value: Any, digits: int = 6) -> str:
     if isinstance(value, (int, np.integer)):
         return str(int(value))
-    return f"{float(value):.6g}"
+    return f"{float(value):.{digits}g}"
 
 
-def _fmt_array(a: np.ndarray) -> str:
-    return np.array2string(np.asarray(a), precision=4, suppress_small=True, threshold=12,
-                           max_line_width=90)
+def _fmt_pair(expected: Any, got: Any) -> tuple[str, str]:
+    """``expected`` and ``got`` as text, with as many digits as it takes to tell them apart
+    (6 at least, 17 at most): a float32 answer may differ only in the eighth digit."""
+    for digits in (6, 8, 10, 12, 17):
+        pair = _fmt_number(expected, digits), _fmt_number(got, digits)
+        if pair[0] != pair[1]:
+            break
+    return pair
+
+
+def _fmt_small(value: float) -> str:
+    """A difference or a tolerance, short: '3.2e-07', '0'."""
+    return "0" if value == 0 else f"{value:.2g}"
+
+
+def _fmt_array(a: np.ndarray, precision: int = 4) -> str:
+    return np.array2string(np.asarray(a), precision=precision, suppress_small=True,
+                           threshold=12, max_line_width=90)
+
+
+def _fmt_array_pair(expected: np.ndarray, got: np.ndarray) -> tuple[str, str]:
+    """Both arrays as text, with enough digits that the two printouts differ."""
+    for precision in (4, 8, 12, 17):
+        pair = _fmt_array(expected, precision), _fmt_array(got, precision)
+        if pair[0] != pair[1]:
+            break
+    return pair
 
 
 def _index(flat_index: int, shape: tuple) -> str:
@@ -390,8 +421,15 @@ def _index(flat_index: int, shape: tuple) -> str:
 
 
 def _tolerance(ex: Exercise, dtype, expected) -> tuple[float, float]:
-    """``(rtol, atol)`` for a float result of ``dtype``; looser for float32 (see FLOAT32_RTOL)."""
-    if np.dtype(dtype).itemsize >= 8:
+    """``(rtol, atol)`` for a float result of ``dtype``.
+
+    The looser float32 tolerance (see FLOAT32_RTOL) applies to float32 results, and to
+    float64 ones too unless the exercise sets ``exact_dtype``: a computation done in
+    float32 and cast to float64 at the end (``.astype(np.float64)``, ``np.array(states,
+    dtype=float)``) is as right as the same result left in float32, and carries the same
+    rounding. Only an exercise whose statement asks for float64 keeps its own tolerance.
+    """
+    if np.dtype(dtype).itemsize >= 8 and ex.exact_dtype:
         return ex.rtol, ex.atol
     scale = float(np.max(np.abs(expected))) if np.size(expected) else 0.0
     if not math.isfinite(scale):
@@ -426,11 +464,17 @@ def _compare_array(expected: np.ndarray, got: Any, ex: Exercise, lang: str) -> s
     if close.all():
         return None
     first = int(np.flatnonzero(~close.ravel())[0])
-    text = _say("values", lang, index=_index(first, got.shape),
-                expected=_fmt_number(expected.ravel()[first]),
-                got=_fmt_number(got.ravel()[first]))
+    want, have = expected.ravel()[first], got.ravel()[first]
+    if got.dtype.kind in "fc":
+        diff, allowed = abs(complex(have) - complex(want)), atol + rtol * abs(complex(want))
+    else:
+        diff, allowed = abs(int(have) - int(want)), 0
+    shown = _fmt_pair(want, have)
+    text = _say("values", lang, index=_index(first, got.shape), expected=shown[0],
+                got=shown[1], diff=_fmt_small(diff), allowed=_fmt_small(allowed))
     if expected.size <= 12:
-        text += "\n" + _say("arrays", lang, expected=_fmt_array(expected), got=_fmt_array(got))
+        arrays = _fmt_array_pair(expected, got)
+        text += "\n" + _say("arrays", lang, expected=arrays[0], got=arrays[1])
     return text
 
 
@@ -447,14 +491,19 @@ def _compare_number(expected: Any, got: Any, ex: Exercise, lang: str) -> str | N
                 return _say("not_int", lang, got=float(got)).strip()
             got = int(got)
         return None if int(got) == int(expected) else _say(
-            "value", lang, expected=_fmt_number(expected), got=_fmt_number(got))
+            "int_value", lang, expected=_fmt_number(expected), got=_fmt_number(got))
     if not math.isfinite(float(got)) and math.isfinite(float(expected)):
         return _say("nan", lang, index="-")
     dtype = got.dtype if isinstance(got, np.floating) else np.float64
     rtol, atol = _tolerance(ex, dtype, expected)
     if math.isclose(float(got), float(expected), rel_tol=rtol, abs_tol=atol):
         return None
-    return _say("value", lang, expected=_fmt_number(expected), got=_fmt_number(got))
+    shown = _fmt_pair(expected, got)
+    # math.isclose: |a - b| <= max(rel_tol * max(|a|, |b|), abs_tol)
+    allowed = max(rtol * max(abs(float(got)), abs(float(expected))), atol)
+    return _say("value", lang, expected=shown[0], got=shown[1],
+                diff=_fmt_small(abs(float(got) - float(expected))),
+                allowed=_fmt_small(allowed))
 
 
 def _compare_one(expected: Any, got: Any, ex: Exercise, lang: str) -> str | None:
