@@ -157,7 +157,7 @@ def _noisy_geometric(rng):
 
 register(
     name="03.per_step_factor",
-    title={"ko": "한 걸음마다 곱해지는 비율 추정하기", "en": "Estimate the per-step factor"},
+    title={"ko": "한 걸음의 배율 추정하기", "en": "Estimate the per-step factor"},
     hint={
         "ko": "norms는 1차원 배열이고 norms[k]는 거리 k(k = 0, 1, 2, ...)에서 잰 기울기 "
         "크기이며, 대략 g_0 · r^k처럼 줄어듭니다. 로그를 취하면 log norms[k] ≈ log g_0 + "

@@ -242,7 +242,8 @@ MESSAGES = {
         "got {got}\n    (difference {diff}, tolerance {allowed}).",
     },
     "value": {
-        "ko": "값이 다릅니다: 기대한 값 {expected}, 받은 값 {got} (차이 {diff}, 허용 오차 {allowed}).",
+        "ko": "값이 다릅니다: 기대한 값 {expected}, 받은 값 {got} "
+        "(차이 {diff}, 허용 오차 {allowed}).",
         "en": "wrong value: expected {expected}, got {got} "
         "(difference {diff}, tolerance {allowed}).",
     },
