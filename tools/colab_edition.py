@@ -277,7 +277,8 @@ def parse_directive(fence: Fence) -> tuple[str, str, dict[str, str], str] | None
         end = lines.index("---", 1) if "---" in lines[1:] else None
         if end is None:
             raise ColabError(f"{{{m['name']}}}: unclosed --- option block")
-        options = {str(k): str(v) for k, v in (yaml.safe_load("\n".join(lines[1:end])) or {}).items()}
+        raw = yaml.safe_load("\n".join(lines[1:end])) or {}
+        options = {str(k): str(v) for k, v in raw.items()}
         i = end + 1
     else:
         while i < len(lines) and OPTION.match(lines[i]):
@@ -353,7 +354,8 @@ class Converter:
     def fence(self, fence: Fence) -> str:
         directive = parse_directive(fence)
         if directive is None:  # an ordinary code block: left as it is
-            return f"{fence.indent}{fence.fence}{fence.info}\n{fence.body}\n{fence.indent}{fence.fence}"
+            f = fence
+            return f"{f.indent}{f.fence}{f.info}\n{f.body}\n{f.indent}{f.fence}"
         name, arg, options, body = directive
         handler = {
             "exercise": self.d_exercise, "solution": self.d_solution,
@@ -623,9 +625,9 @@ class Converter:
         authors = [_authors(k, full) for k in keys]
         years = [_year(k) for k in keys]
         if kind in ("cite", "cite:p", "cite:cp"):
-            return "(" + "; ".join(f"{a}, {y}" for a, y in zip(authors, years)) + ")"
+            return "(" + "; ".join(f"{a}, {y}" for a, y in zip(authors, years, strict=True)) + ")"
         if kind in ("cite:t", "cite:ct"):
-            return ", ".join(f"{a} ({y})" for a, y in zip(authors, years))
+            return ", ".join(f"{a} ({y})" for a, y in zip(authors, years, strict=True))
         if kind == "cite:year":
             return ", ".join(years)
         if kind == "cite:yearpar":
@@ -633,7 +635,7 @@ class Converter:
         if kind == "cite:author":
             return ", ".join(authors)
         if kind == "cite:alp":
-            return "; ".join(f"{a}, {y}" for a, y in zip(authors, years))
+            return "; ".join(f"{a}, {y}" for a, y in zip(authors, years, strict=True))
         raise ColabError(f"role {{{role}}} is not known to tools/colab_edition.py")
 
     def _register(self, label: str, target: Target) -> None:
@@ -695,7 +697,8 @@ def _form_title(cell_source: str, fallback: str) -> str:
 
 def is_bootstrap(cell) -> bool:
     src = _source(cell)
-    return (cell["cell_type"] == "code" and "remove-cell" in cell.get("metadata", {}).get("tags", [])
+    tags = cell.get("metadata", {}).get("tags", [])
+    return (cell["cell_type"] == "code" and "remove-cell" in tags
             and "import lstm_lib" in src and "lstm_lib.setup(" in src)
 
 
@@ -714,7 +717,8 @@ def convert(path: Path, glue: dict[str, dict], book: Book) -> dict:
             tags = meta.get("tags", [])
             unknown = set(tags) - KNOWN_TAGS
             if unknown:
-                raise ColabError(f"cell tag(s) {sorted(unknown)} not known to tools/colab_edition.py")
+                raise ColabError(f"cell tag(s) {sorted(unknown)} not known to "
+                                 "tools/colab_edition.py")
             new = {"cell_type": cell["cell_type"], "metadata": {}}
             if "id" in cell:
                 new["id"] = cell["id"]
