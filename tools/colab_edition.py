@@ -61,7 +61,6 @@ WORDS = {
                         "danger": "위험", "error": "오류", "seealso": "함께 보기"},
         "hidden_code": "코드 보기",
         "works_cited": "인용한 문헌",
-        "and": "and",
     },
     "en": {
         "exercise": "Exercise",
@@ -71,7 +70,6 @@ WORDS = {
                         "danger": "Danger", "error": "Error", "seealso": "See also"},
         "hidden_code": "Show the code",
         "works_cited": "Works cited",
-        "and": "and",
     },
 }
 
