@@ -717,9 +717,8 @@ def convert(path: Path, glue: dict[str, dict], book: Book) -> dict:
             if unknown:
                 raise ColabError(f"cell tag(s) {sorted(unknown)} not known to "
                                  "tools/colab_edition.py")
-            new = {"cell_type": cell["cell_type"], "metadata": {}}
-            if "id" in cell:
-                new["id"] = cell["id"]
+            new = {"cell_type": cell["cell_type"], "metadata": {},
+                   "id": cell.get("id") or f"cell-{i}"}
             if cell["cell_type"] == "markdown":
                 if i == 0:
                     number = book.numbers.get(stem)
@@ -752,7 +751,7 @@ def convert(path: Path, glue: dict[str, dict], book: Book) -> dict:
     cells.insert(0, bootstrap)
     if conv.cited:
         bullets = format_references(conv.cited)
-        cells.append({"cell_type": "markdown", "metadata": {},
+        cells.append({"cell_type": "markdown", "metadata": {}, "id": "works-cited",
                       "source": f"## {WORDS[lang]['works_cited']}\n\n" + "\n".join(bullets)})
     metadata = {
         "colab": {"name": f"{stem}.ipynb", "provenance": [], "toc_visible": True},
@@ -766,7 +765,7 @@ def convert(path: Path, glue: dict[str, dict], book: Book) -> dict:
         },
     }
     out = {"cells": cells, "metadata": metadata, "nbformat": 4,
-           "nbformat_minor": nb.get("nbformat_minor", 5)}
+           "nbformat_minor": max(nb.get("nbformat_minor", 5), 5)}
     nbformat.validate(nbformat.from_dict(copy.deepcopy(out)))
     return out
 
