@@ -340,7 +340,7 @@ def test_converter_refuses_unknown_cell_tags(tmp_path, monkeypatch):
     nb["cells"][1]["metadata"]["tags"] = ["hide-input"]
     chapter.write_text(json.dumps(nb), encoding="utf-8")
     out = colab_edition.convert(chapter, {}, toy_book())
-    assert out["cells"][1]["source"] == "#@title Show the code\nx = 1"
+    assert out["cells"][1]["source"] == "#@title Folded code (folded in the book too)\nx = 1"
     assert out["cells"][1]["metadata"] == {"cellView": "form"}
 
 

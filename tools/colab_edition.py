@@ -59,7 +59,7 @@ WORDS = {
         "admonitions": {"note": "참고", "tip": "팁", "hint": "힌트", "important": "중요",
                         "warning": "주의", "caution": "주의", "attention": "주의",
                         "danger": "위험", "error": "오류", "seealso": "함께 보기"},
-        "hidden_code": "코드 보기",
+        "hidden_code": "접어 둔 코드 (책에서도 접혀 있습니다)",
         "works_cited": "인용한 문헌",
     },
     "en": {
@@ -68,7 +68,7 @@ WORDS = {
         "admonitions": {"note": "Note", "tip": "Tip", "hint": "Hint", "important": "Important",
                         "warning": "Warning", "caution": "Caution", "attention": "Attention",
                         "danger": "Danger", "error": "Error", "seealso": "See also"},
-        "hidden_code": "Show the code",
+        "hidden_code": "Folded code (folded in the book too)",
         "works_cited": "Works cited",
     },
 }
