@@ -105,9 +105,11 @@ def colab_edition_url(url: str) -> str:
 
 
 def _launch_items(buttons):
+    """Every button in sphinx-book-theme's header buttons, groups ("buttons") included."""
     for button in buttons or []:
         if isinstance(button, dict):
             yield button
+            yield from _launch_items(button.get("buttons"))
             yield from _launch_items(button.get("items"))
 
 

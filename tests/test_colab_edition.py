@@ -393,3 +393,23 @@ def test_numbers_match_the_built_book(chapter, site, books):
                      if c["cell_type"] == "markdown")
     for number in re.findall(r'href="#equation-[^"]+">\(([\d.]+)\)</a>', html):
         assert f"({number})" in text
+
+
+def test_the_colab_button_of_a_chapter_page_opens_its_colab_edition():
+    """book_ext rewrites the URL inside sphinx-book-theme's launch group."""
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import book_ext
+
+    repo = "https://colab.research.google.com/github/org/book/blob/main/"
+    context = {"header_buttons": [
+        {"type": "group", "label": "download-buttons", "buttons": [{"text": ".ipynb"}]},
+        {"type": "group", "label": "launch-buttons", "buttons": [
+            {"type": "link", "text": "Colab", "url": repo + "chapters/ko/05_forget_gate.ipynb"},
+            {"type": "link", "text": "Binder", "url": "https://binder.example/x"}]}]}
+    book_ext.point_colab_at_the_colab_edition(None, "chapters/ko/05_forget_gate", "page.html",
+                                              context, None)
+    launch = context["header_buttons"][1]["buttons"]
+    assert launch[0]["url"] == repo + "colab/ko/05_forget_gate.ipynb"
+    assert launch[1]["url"] == "https://binder.example/x"
+    with pytest.raises(ValueError):
+        book_ext.colab_edition_url(repo + "somewhere/else.ipynb")

@@ -5,6 +5,8 @@
 #   python3-venv     to create .venv (Debian ships Python without venv's ensurepip)
 #   chromium         the browser tests (tests/test_browser.py), and PDFs of the editions
 #   fonts-noto-cjk   a CJK font, so screenshots and PDFs show Hangul
+#   libatomic1       needed by the Node.js inside the playwright wheel (the browser tests);
+#                    a bare Debian lacks it
 #
 # What is missing is installed when that is allowed (root, or sudo without a password, on
 # a machine with apt-get); otherwise the script stops at once with one line that names the
@@ -32,6 +34,17 @@ has_cjk_font() {
     return 1
 }
 has_cjk_font || need+=(fonts-noto-cjk)
+
+has_library() {
+    { /sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null; } | grep -q "$1" && return 0
+    local dir
+    for dir in /lib /usr/lib /lib64 /usr/lib64; do
+        [ -d "$dir" ] && [ -n "$(find "$dir" -maxdepth 2 -name "$1*" -print -quit 2>/dev/null)" ] \
+            && return 0
+    done
+    return 1
+}
+has_library libatomic.so.1 || need+=(libatomic1)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 
