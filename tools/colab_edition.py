@@ -341,13 +341,23 @@ class Converter:
     # -- blocks ----------------------------------------------------------------------
 
     def markdown(self, text: str) -> str:
-        parts = []
+        # (verbatim?, text): runs of prose are joined and their blank lines collapsed (a
+        # directive that renders to nothing, such as solution-end, leaves a gap); code
+        # blocks and rendered directives are kept as they are.
+        parts: list[tuple[bool, str]] = []
         for block in split_blocks(text):
             if isinstance(block, Fence):
-                parts.append(self.fence(block))
+                rendered = self.fence(block)
+                if rendered:
+                    parts.append((True, rendered))
             else:
-                parts.append(self.plain(block))
-        return "\n".join(parts)
+                rendered = self.plain(block)
+                if parts and not parts[-1][0]:
+                    parts[-1] = (False, parts[-1][1] + "\n" + rendered)
+                else:
+                    parts.append((False, rendered))
+        return "\n".join(text if verbatim else re.sub(r"\n{3,}", "\n\n", text)
+                         for verbatim, text in parts)
 
     def fence(self, fence: Fence) -> str:
         directive = parse_directive(fence)
@@ -646,6 +656,18 @@ class Converter:
 # Notebooks
 # --------------------------------------------------------------------------------------
 
+def tidy(markdown: str) -> str:
+    """No run of blank lines outside code blocks (removed directives leave gaps)."""
+    out = []
+    for block in split_blocks(markdown.strip("\n")):
+        if isinstance(block, Fence):
+            out.append(f"{block.indent}{block.fence}{block.info}\n{block.body}\n"
+                       f"{block.indent}{block.fence}")
+        else:
+            out.append(re.sub(r"\n{3,}", "\n\n", block))
+    return "\n".join(out)
+
+
 def glue_values(executed: dict) -> dict[str, dict]:
     """name -> {mime: data} for every value the executed notebook glued."""
     values = {}
@@ -724,7 +746,7 @@ def convert(path: Path, glue: dict[str, dict], book: Book) -> dict:
                     number = book.numbers.get(stem)
                     if number is not None:
                         src = re.sub(r"^#\s+", f"# {number}. ", src, count=1)
-                text = conv.markdown(src).strip("\n")
+                text = tidy(conv.markdown(src))
                 if not text.strip():
                     continue
                 new["source"] = text
