@@ -109,13 +109,15 @@ def glue(name: str, value, display: bool = False):
     In the rendered book, ``{glue:text}`name``` in the prose shows the value this cell
     computed, so no number in the text is typed by hand. A string (such as what
     :func:`sci` returns) is shown as it is, without quotes. Outside Jupyter Book (Colab, a
-    plain Jupyter) MyST-NB may be missing; then the value is simply returned.
+    plain Jupyter) MyST-NB may be missing; then nothing happens.
+
+    Returns None, so a cell that ends with a ``glue`` call shows no stray value.
     """
     if isinstance(value, str):
         value = _Text(value)
     try:
         from myst_nb import glue as _glue
     except ImportError:
-        return value
+        return None
     _glue(name, value, display=display)
-    return value
+    return None

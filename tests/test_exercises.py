@@ -70,13 +70,17 @@ def test_wrong_version_is_rejected(name, what):
 
 def test_survival_steps_accepts_the_formula_solution():
     def by_formula(f, threshold):
-        return math.ceil(math.log(threshold) / math.log(f))
+        return math.floor(math.log(threshold) / math.log(f)) + 1
 
     def numpy_formula(f, threshold):
-        return np.ceil(np.log(threshold) / np.log(f))  # an integral float is accepted
+        return np.floor(np.log(threshold) / np.log(f)) + 1  # an integral float is accepted
 
     assert _quiet_check("05.survival_steps", by_formula)
     assert _quiet_check("05.survival_steps", numpy_formula)
+    # math.ceil is one step short on the boundary f**k == threshold, e.g. (0.5, 0.25)
+    ceil = _quiet_check("05.survival_steps",
+                        lambda f, t: math.ceil(math.log(t) / math.log(f)))
+    assert not ceil and "0.25" in ceil.message
 
 
 # --- broken reader code never makes check raise ------------------------------------------
