@@ -7,6 +7,10 @@ public function names the chapter that teaches it:
 - ``lstm_lib.rnn``, ``lstm_lib.lstm``, ``lstm_lib.gru``: NumPy cells, forward and backward
   (chapters 01, 04-10, 13)
 - ``lstm_lib.models``: PyTorch modules for the training chapters (09, 11-14)
+- ``lstm_lib.data``: long-dependency tasks (03, 11) and time series: windows, splits,
+  a training-only scaler, bundled real series (chapter 12)
+- ``lstm_lib.baselines``: forecasters (naive, seasonal naive, linear AR, SARIMA, LSTM/GRU)
+  and MAE/MASE on rolling origins (chapters 12, 14)
 - ``lstm_lib.exercises``: ``check``, ``hint``, ``solution``, ``list_exercises``
 - ``lstm_lib.viz`` and ``lstm_lib.widgets``: cell diagrams, plots and live explorers
 - ``lstm_lib.fonts``: a Korean-capable font for matplotlib figures (chapter 00)

@@ -2,7 +2,10 @@
 
 - ``05.forget_gate``: compute f_t = σ(W_f [h_{t-1}, x_t] + b_f) for one example.
 - ``05.survival_steps``: how many steps a stored value lasts when the forget gate stays at
-  f (0 < f < 1): the first k with f**k strictly below the threshold.
+  f (0 < f < 1): the first k with f**k strictly below the threshold. The fixed tie cases
+  (f**k equal to the threshold) use powers that are exact in binary (0.5**2, 0.75**2): with
+  decimal values such as (0.9, 0.81) the loop and floor(log t / log f) + 1 can differ by
+  one step, and the random cases avoid ties.
 
 This file is the pattern for every ``chNN.py``: reference functions, fixed cases, a
 random-case generator, known wrong versions, one ``register(...)`` call per exercise.
@@ -126,14 +129,20 @@ register(
         "가장 쉽습니다. 값이 threshold와 같으면 아직 '작아진' 것이 아니므로 한 걸음 더 갑니다. "
         "공식으로 풀려면 f**n < threshold를 n에 대해 풀어 "
         "math.floor(math.log(threshold) / math.log(f)) + 1을 쓰세요. math.ceil은 f**n이 "
-        "threshold와 정확히 같을 때 (f = 0.5, threshold = 0.25) 한 걸음 모자랍니다.",
+        "threshold와 정확히 같을 때 (f = 0.5, threshold = 0.25) 한 걸음 모자랍니다. 이런 경계는 "
+        "f의 거듭제곱이 이진수로 정확할 때 (f = 0.5, 0.75, ...)만 분명합니다. f = 0.9, "
+        "threshold = 0.81처럼 십진 소수는 반올림되어 저장되므로 경계에서 반복문과 공식이 한 걸음 "
+        "어긋날 수 있고, check는 그런 경우를 묻지 않습니다.",
         "en": "Put 1 into the cell state and, writing nothing new (i_t = 0), multiply by the "
         "forget-gate value f at every step: C_t = f * C_{t-1}. Return the number of steps n "
         "after which the value is first below threshold. f is the fraction kept, not the "
         "fraction erased (0 < f < 1). A while loop is simplest; a value equal to threshold "
         "is not below it yet, so take one more step. For a formula, solve f**n < threshold "
         "for n: math.floor(math.log(threshold) / math.log(f)) + 1. math.ceil is one step "
-        "short when f**n lands exactly on threshold (f = 0.5, threshold = 0.25).",
+        "short when f**n lands exactly on threshold (f = 0.5, threshold = 0.25). Such ties "
+        "are well defined only when the powers of f are exact in binary (f = 0.5, 0.75, ...); "
+        "decimal values such as f = 0.9, threshold = 0.81 are stored rounded, so at a tie the "
+        "loop and the formula can differ by one step, and check() does not ask about them.",
     },
     reference=survival_steps,
     cases=[
@@ -145,6 +154,9 @@ register(
         case("f = 0.5, threshold = 0.25: 두 걸음 뒤 값이 threshold와 같음 (아직 작지 않음)",
              "f = 0.5, threshold = 0.25: after two steps the value equals threshold "
              "(not below yet)", f=0.5, threshold=0.25),
+        case("f = 0.75, threshold = 0.5625: 두 걸음 뒤 값이 threshold와 같음 (이진수로 정확)",
+             "f = 0.75, threshold = 0.5625: after two steps the value equals threshold "
+             "(exact in binary)", f=0.75, threshold=0.5625),
     ],
     random_case=lambda rng: {
         "f": float(rng.uniform(0.1, 0.995)),
