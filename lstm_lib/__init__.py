@@ -7,6 +7,10 @@ public function names the chapter that teaches it:
 - ``lstm_lib.rnn``, ``lstm_lib.lstm``, ``lstm_lib.gru``: NumPy cells, forward and backward
   (chapters 01, 04-10, 13)
 - ``lstm_lib.models``: PyTorch modules for the training chapters (09, 11-14)
+- ``lstm_lib.data``: long-dependency tasks (03, 11) and time series: windows, splits,
+  a training-only scaler, bundled real series (chapter 12)
+- ``lstm_lib.baselines``: forecasters (naive, seasonal naive, linear AR, SARIMA, LSTM/GRU)
+  and MAE/MASE on rolling origins (chapters 12, 14)
 - ``lstm_lib.exercises``: ``check``, ``hint``, ``solution``, ``list_exercises``
 - ``lstm_lib.viz`` and ``lstm_lib.widgets``: cell diagrams, plots and live explorers
 - ``lstm_lib.fonts``: a Korean-capable font for matplotlib figures (chapter 00)
@@ -109,13 +113,15 @@ def glue(name: str, value, display: bool = False):
     In the rendered book, ``{glue:text}`name``` in the prose shows the value this cell
     computed, so no number in the text is typed by hand. A string (such as what
     :func:`sci` returns) is shown as it is, without quotes. Outside Jupyter Book (Colab, a
-    plain Jupyter) MyST-NB may be missing; then the value is simply returned.
+    plain Jupyter) MyST-NB may be missing; then nothing happens.
+
+    Returns None, so a cell that ends with a ``glue`` call shows no stray value.
     """
     if isinstance(value, str):
         value = _Text(value)
     try:
         from myst_nb import glue as _glue
     except ImportError:
-        return value
+        return None
     _glue(name, value, display=display)
-    return value
+    return None

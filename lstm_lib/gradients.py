@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _checks
 from . import lstm as _lstm
 from . import rnn as _rnn
 
@@ -247,6 +248,7 @@ _DRAW_TEXT = {
         "title": "기울기 노름과 시간 거리 (T = {T}, H = {H})",
         "label": r"$\|W_{{hh}}\| = {s:g}$",
         "bound": r"상한 $\|W_{hh}\|^d$",
+        "panel_title": r"$\|W_{{hh}}\| = {s:g}$ (T = {T}, H = {H}, 시드 {n}개)",
     },
     "en": {
         "xlabel": "distance in time d = T - t",
@@ -254,6 +256,7 @@ _DRAW_TEXT = {
         "title": "Gradient norm against distance (T = {T}, H = {H})",
         "label": r"$\|W_{{hh}}\| = {s:g}$",
         "bound": r"bound $\|W_{hh}\|^d$",
+        "panel_title": r"$\|W_{{hh}}\| = {s:g}$ (T = {T}, H = {H}, {n} seeds)",
     },
 }
 
@@ -317,9 +320,187 @@ def draw_norms_panel(fig, lang: str | None = None, scale: float = 2.0, T: int = 
     """Chapter 02's explorer panel: :func:`draw_gradient_norms` for one ``scale`` on ``fig``.
 
     Follows the ``draw(fig, lang=..., **values)`` convention of
-    :func:`lstm_lib.widgets.explorer` and :func:`lstm_lib.widgets.static_twin`.
+    :func:`lstm_lib.widgets.explorer` and :func:`lstm_lib.widgets.static_twin`. The
+    panel's title names ``scale``, so panels side by side tell themselves apart.
     """
+    from . import get_lang
+
     ax = fig.add_subplot()
+    seeds = (0, 1, 2)
     draw_gradient_norms([scale], T=T, hidden_size=hidden_size, lang=lang, ax=ax,
-                        ylim=(1e-16, 1e16))
+                        seeds=seeds, ylim=(1e-16, 1e16))
+    text = _DRAW_TEXT[lang if lang in _DRAW_TEXT else get_lang()]
+    ax.set_title(text["panel_title"].format(s=scale, T=T, H=hidden_size, n=len(seeds)))
     return ax
+
+
+# ----------------------------------------------------------------------------------------
+# Chapter 10: checking a backward pass, truncated BPTT, and input gradients through time
+# ----------------------------------------------------------------------------------------
+
+__all__ += [
+    "central_difference",
+    "truncated_lstm_backward",
+    "lstm_input_gradient_norms",
+    "input_gradient_norms",
+]
+
+
+def central_difference(fun, array, eps: float = 1e-6) -> np.ndarray:
+    """The gradient of a scalar ``fun()`` with respect to ``array``, numerically (chapter 10).
+
+    ``fun`` takes no arguments and reads ``array`` (a closure). Every entry of ``array``
+    is moved in place to ``a + eps``, then ``a - eps``, and put back exactly as it was;
+    the entry of the result is ``(fun() at a + eps - fun() at a - eps) / (2 eps)``. The
+    formula's own error is of order ``eps**2``; rounding adds about ``1e-16 / eps``
+    relative to the size of ``fun()``. With float64 and ``eps = 1e-6`` both are around
+    1e-10, which is why a backward pass is checked in float64: float32 (rounding 1e-7)
+    would bury the comparison in noise, so it is refused.
+
+    Returns an array of ``array``'s shape and dtype. Costs ``2 * array.size`` calls.
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"array must be a NumPy array (it is changed in place and restored), "
+                        f"got {type(array).__name__}")
+    if array.dtype != np.float64:
+        raise TypeError(f"array must be float64 for a meaningful check, got {array.dtype}; "
+                        f"use array.astype(np.float64) and a float64 model")
+    if not callable(fun):
+        raise TypeError(f"fun must be a function of no arguments, got {type(fun).__name__}")
+    eps = float(eps)
+    if not np.isfinite(eps) or eps <= 0:
+        raise ValueError(f"eps must be a positive number, got {eps}")
+
+    def value() -> float:
+        out = fun()
+        if np.ndim(out) != 0:
+            raise ValueError(f"fun() must return one number (a scalar loss), got shape "
+                             f"{np.shape(out)}")
+        out = float(out)
+        if not np.isfinite(out):
+            raise ValueError(f"fun() returned {out}")
+        return out
+
+    grad = np.empty_like(array)
+    for index in np.ndindex(array.shape):
+        old = array[index]
+        try:
+            array[index] = old + eps
+            up = value()
+            array[index] = old - eps
+            down = value()
+        finally:
+            array[index] = old  # put back exactly, even if fun raised
+        grad[index] = (up - down) / (2 * eps)
+    return grad
+
+
+def truncated_lstm_backward(d_outputs, cache: _lstm.LSTMCache, window: int, d_final=None):
+    """Truncated backpropagation through time for :func:`lstm_lib.lstm.forward` (chapter 10).
+
+    Time is cut into chunks of ``window`` steps from the start, ``[0, window)``,
+    ``[window, 2 window)``, ..., as a long stream is cut in practice. Inside a chunk the
+    gradient flows exactly as in :func:`lstm_lib.lstm.backward`; at the start of a chunk
+    it stops: the state ``(h, c)`` entering the chunk is treated as a constant (PyTorch's
+    ``state.detach()``). So a loss at step t reaches back at most to the start of its
+    chunk, and nothing flows from one chunk into the one before it. With
+    ``window >= T`` the result is :func:`lstm_lib.lstm.backward`'s.
+
+    ``d_outputs`` (same shape as ``outputs``, or None) and ``d_final`` (``(dh_T, dc_T)``,
+    either may be None; it enters the last chunk) are as in :func:`lstm_lib.lstm.backward`.
+    Returns ``(dX, grads)``: the truncated gradients with respect to the input and the
+    parameters (an :class:`lstm_lib.lstm.LSTMParams`, summed over the chunks).
+    """
+    if not isinstance(cache, _lstm.LSTMCache):
+        raise TypeError(f"cache must be the LSTMCache returned by lstm.forward, "
+                        f"got {type(cache).__name__}")
+    if isinstance(window, bool) or not isinstance(window, int | np.integer) or window < 1:
+        raise ValueError(f"window must be a positive integer number of steps, got {window!r}")
+    p, X = cache.params, cache.X
+    T, B, _ = X.shape
+    H = p.hidden_size
+    seq_shape = (T, H) if cache.unbatched else (T, B, H)
+    d_outputs = _checks.gradient(d_outputs, seq_shape, p.dtype, "d_outputs").reshape(T, B, H)
+    if d_final is None:
+        d_final = (None, None)
+    if not isinstance(d_final, tuple | list) or len(d_final) != 2:
+        raise TypeError("d_final must be a pair (dh_T, dc_T) (either may be None), "
+                        f"got {type(d_final).__name__}")
+    final_shape = (H,) if cache.unbatched else (B, H)
+    d_final = tuple(_checks.gradient(d, final_shape, p.dtype, name).reshape(B, H)
+                    for d, name in zip(d_final, ("dh_T", "dc_T"), strict=True))
+
+    dX = np.zeros_like(X)
+    total = {name: np.zeros_like(array) for name, array in p.arrays().items()}
+    for start in range(0, T, int(window)):
+        end = min(start + int(window), T)
+        # The chunk again, from the state that entered it, now a constant.
+        _, _, chunk = _lstm.forward(X[start:end], p, cache.h[start], cache.c[start])
+        last = end == T
+        dX[start:end], _, grads = _lstm.backward(d_outputs[start:end], chunk,
+                                                 d_final if last else None)
+        for name, array in grads.arrays().items():
+            total[name] += array
+    if cache.unbatched:
+        dX = dX[:, 0]
+    return dX, _lstm.LSTMParams(**total)
+
+
+def lstm_input_gradient_norms(p: _lstm.LSTMParams, X, readout, h0=None, c0=None) -> np.ndarray:
+    """``||∂(readout · h_T)/∂x_t||`` for every step t and every sequence (chapter 10).
+
+    A linear read-out of the last hidden state, ``y = readout · h_T``, stands for the
+    model's prediction. ``X`` is (T, B, D) or (T, D); ``readout`` has shape (H,). One
+    backward pass (:func:`lstm_lib.lstm.backward`) gives the gradient with respect to
+    every input; the result is its norm over the D features: shape (T, B), or (T,) for
+    one sequence. Row t is step t, so row ``T - 1 - k`` is the input k steps before the end.
+    """
+    _checks.params(p, _lstm.LSTMParams, "lstm")
+    readout = _checks.as_array(readout, "readout", p.dtype)
+    _checks.check_shape(readout, (p.hidden_size,), "readout")
+    _checks.check_finite(readout, "readout")
+    _, _, cache = _lstm.forward(X, p, h0, c0)
+    B = cache.X.shape[1]
+    dh_T = readout if cache.unbatched else np.tile(readout, (B, 1))
+    dX, _, _ = _lstm.backward(None, cache, d_final=(dh_T, None))
+    return np.linalg.norm(dX, axis=-1)
+
+
+def input_gradient_norms(model, X) -> np.ndarray:
+    """``||∂ŷ/∂x_t||`` for every step t and every sequence of a PyTorch model (chapter 10).
+
+    ``model`` maps a batch ``X`` of shape (T, B, D) (time first) to one prediction per
+    sequence, shape (B,) or (B, 1): :class:`lstm_lib.models.SequenceModel` with
+    ``every_step=False``. ``X`` is a NumPy array or a tensor; it is converted to the
+    model's dtype. Returns a NumPy array of shape (T, B): entry ``[t, b]`` is the norm,
+    over the D input features, of the gradient of sequence b's prediction with respect to
+    its input at step t.
+
+    Sequences in a batch do not interact, so the gradient of the sum of the predictions
+    gives each sequence its own gradient in one backward pass. The model's parameters
+    are not touched (their ``.grad`` stays as it was), and the model is evaluated in
+    ``eval()`` mode and put back in the mode it was in.
+    """
+    import torch
+
+    dtype = next(model.parameters()).dtype
+    x = torch.as_tensor(np.asarray(X) if not isinstance(X, torch.Tensor) else X)
+    if x.dim() != 3:
+        raise ValueError(f"X must be a batch of sequences of shape (T, B, D), got "
+                         f"{tuple(x.shape)}")
+    if not torch.isfinite(x).all():
+        raise ValueError("X contains NaN or infinity")
+    x = x.detach().to(dtype).clone().requires_grad_(True)
+    B = x.shape[1]
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.enable_grad():
+            out = model(x)
+            if out.shape not in ((B,), (B, 1)):
+                raise ValueError(f"the model must give one prediction per sequence, (B,) or "
+                                 f"(B, 1) with B = {B}; got {tuple(out.shape)}")
+            (grad,) = torch.autograd.grad(out.sum(), x)
+    finally:
+        model.train(was_training)
+    return grad.norm(dim=-1).detach().cpu().numpy()

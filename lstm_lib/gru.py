@@ -22,8 +22,10 @@ product and its bias, ``r_t * (W_nh h_{t-1} + b_hn)``, which lets all three gate
 hidden projections be computed in one matrix product per step. The two are different
 functions with the same number of parameters; neither is a special case of the other.
 The final interpolation, ``h_t = (1 - z_t) * n_t + z_t * h_{t-1}``, is Cho et al.'s: a
-``z_t`` near 1 keeps the old state. (Some texts swap the roles of ``z_t`` and
-``1 - z_t``.)
+``z_t`` near 1 keeps the old state. (Some texts, Chung et al. 2014 among them, swap the
+roles of ``z_t`` and ``1 - z_t``.) :func:`step_reset_before` and :func:`forward_reset_before`
+compute Cho et al.'s published form (and d2l's) with the same parameters, so that
+chapter 13 can show that only :func:`step` matches ``nn.GRU``.
 
 PyTorch's ``nn.GRU`` stores ``weight_ih_l0`` (3H, D) and ``weight_hh_l0`` (3H, H) with
 blocks in the order r, z, n, and two biases (3H,). For r and z only the sum of the two
@@ -58,6 +60,9 @@ __all__ = [
     "from_fused",
     "from_torch",
     "to_torch",
+    "step_reset_before",
+    "forward_reset_before",
+    "step_jacobians",
 ]
 
 TORCH_GATE_ORDER = ("r", "z", "n")  # the order of the blocks in PyTorch's fused weights
@@ -314,3 +319,97 @@ def to_torch(p: GRUParams, *, cell: bool = False, batch_first: bool = False):
         module = nn.GRU(p.input_size, p.hidden_size, batch_first=batch_first, dtype=dtype)
     _checks.copy_into_torch(module, p.to_fused(), suffix="" if cell else "_l0")
     return module
+
+
+# ----------------------------------------------------------------------------------------
+# The other form, and the one-step Jacobians (chapter 13)
+# ----------------------------------------------------------------------------------------
+
+
+def step_reset_before(x, h, p: GRUParams):
+    """One GRU step with the reset gate *before* the matrix product (chapter 13).
+
+    Cho et al.'s published form (EMNLP 2014, arXiv v3), which d2l's from-scratch GRU also
+    uses, written with this module's parameters::
+
+        n_t = tanh(W_nx x_t + b_n + W_nh (r_t * h_{t-1}) + b_hn)
+
+    ``b_n`` and ``b_hn`` are both outside the reset here, so only their sum matters. The
+    gates and the interpolation are those of :func:`step`. This is **not** what
+    ``nn.GRU`` computes (:func:`step` is); the two agree only where ``r_t = 1``. Shapes and
+    the cache are as in :func:`step`.
+    """
+    _checks.params(p, GRUParams, "gru")
+    x2, unbatched = _checks.vector_or_batch(x, p.input_size, p.dtype, "x", "D")
+    h = _checks.state(h, x2.shape[0], p.hidden_size, unbatched, p.dtype, "h")
+    x, h = (x2[0], h[0]) if unbatched else (x2, h)
+    H = p.hidden_size
+
+    hx = np.concatenate([h, x], axis=-1)  # [h_{t-1}, x_t]
+    r = sigmoid(hx @ p.W_r.T + p.b_r)  # reset gate
+    z = sigmoid(hx @ p.W_z.T + p.b_z)  # update gate
+    hn = (r * h) @ p.W_n[:, :H].T + p.b_hn  # reset first, then the matrix product
+    n = tanh(x @ p.W_n[:, H:].T + p.b_n + hn)  # candidate
+    h_new = (1 - z) * n + z * h
+    cache = {"z_in": hx, "r": r, "z": z, "n": n, "hn": hn, "h_prev": h, "h": h_new}
+    return h_new, cache
+
+
+def forward_reset_before(X, p: GRUParams, h0=None):
+    """Run :func:`step_reset_before` over a sequence (chapter 13).
+
+    ``X`` has shape (T, B, D) or (T, D); ``h0`` (B, H), (H,) or None (zeros). Returns
+    ``(outputs, h_T)`` with ``outputs`` of shape (T, B, H) or (T, H). There is no
+    backward pass for this form in lstm_lib; chapter 13 uses it for comparison only.
+    """
+    _checks.params(p, GRUParams, "gru")
+    X, unbatched = _checks.sequence(X, p.input_size, p.dtype)
+    T, B, _ = X.shape
+    h = _checks.state(h0, B, p.hidden_size, unbatched, p.dtype, "h0")
+    outputs = np.empty((T, B, p.hidden_size), dtype=p.dtype)
+    for t in range(T):
+        h, _ = step_reset_before(X[t], h, p)
+        outputs[t] = h
+    if unbatched:
+        return outputs[:, 0], h[0]
+    return outputs, h.copy()
+
+
+def step_jacobians(p: GRUParams, X, h0=None) -> dict[str, np.ndarray]:
+    """The one-step Jacobians ``∂h_t/∂h_{t-1}`` of :func:`forward` (chapter 13).
+
+    For one sequence ``X`` of shape (T, D) (``h0`` of shape (H,) or None), returns a dict
+    of arrays of shape (T, H, H), entry ``t - 1`` for step t:
+
+    - ``"direct"``: ``diag(z_t)``, the path of ``z_t * h_{t-1}`` alone, the GRU's
+      counterpart of the LSTM's ``∂C_t/∂C_{t-1} = diag(f_t)``;
+    - ``"full"``: every path, ``diag(z_t)`` plus the paths through the candidate
+      (``W_nh``, and ``W_r`` through the reset gate) and through the update gate
+      (``W_z``):
+
+    .. code-block:: text
+
+        ∂h_t/∂h_{t-1} = diag(z) + diag((1 - z)(1 - n²)) [diag(r) W_nh + diag(m r(1 - r)) W_rh]
+                        + diag((h_{t-1} - n) z(1 - z)) W_zh
+
+    with ``W_rh = W_r[:, :H]``, ``W_zh = W_z[:, :H]``, ``W_nh = W_n[:, :H]`` and
+    ``m = W_nh h_{t-1} + b_hn`` (the cache calls it ``hn``). Feed either entry to
+    :func:`lstm_lib.gradients.product_norms` for ``||∂h_T/∂h_t||``.
+    """
+    X = np.asarray(X)
+    if X.ndim != 2:
+        raise ValueError(f"X must be one sequence of shape (T, D), got shape {X.shape}")
+    _, _, cache = forward(X, p, h0)
+    H = p.hidden_size
+    r, z, n, hn = (a[:, 0] for a in (cache.r, cache.z, cache.n, cache.hn))
+    h_prev = cache.h[:-1, 0]
+    W_rh, W_zh, W_nh = p.W_r[:, :H], p.W_z[:, :H], p.W_n[:, :H]
+
+    def rows(scale, W):  # diag(scale_t) @ W for every t: (T, H) x (H, H) -> (T, H, H)
+        return scale[:, :, None] * W[None]
+
+    direct = np.einsum("ti,ij->tij", z, np.eye(H, dtype=p.dtype))
+    through_n = (1 - z) * (1 - n * n)  # ∂h_t/∂n_t times tanh'
+    full = (direct + rows(through_n * r, W_nh) + rows(through_n * hn * r * (1 - r), W_rh)
+            + rows((h_prev - n) * z * (1 - z), W_zh))
+    return {"direct": direct, "full": full}

@@ -31,6 +31,13 @@ bit for bit; ``to_torch(from_torch(m))`` has ``m``'s weights bit for bit, biases
 same sum, and gives ``m``'s outputs up to float rounding of that sum (the tests check
 1e-12 in float64).
 
+Layers and directions (chapter 09). A multi-layer or bidirectional ``nn.LSTM`` is a list of
+such cells: :func:`from_state_dict` reads its ``state_dict`` into ``layers``, a list with one
+entry per layer, each a tuple of one :class:`LSTMParams` (one direction) or two (forward,
+backward); :func:`forward_layers` runs them exactly as ``nn.LSTM`` does (no dropout) and
+returns ``(output, (h_n, c_n))`` in ``nn.LSTM``'s shapes, ``batch_first`` included;
+:func:`init_layers` and :func:`to_state_dict` go the other way.
+
 Shapes, dtypes and bad input (the same in :mod:`lstm_lib.rnn` and :mod:`lstm_lib.gru`):
 sequences are time-major, (T, B, D), or (T, D) for one unbatched sequence; :func:`step`
 takes one example as 1-D vectors (D,) and (H,) or a batch as (B, D) and (B, H). Inputs,
@@ -43,6 +50,7 @@ infinity in any input raises ``ValueError`` with its position.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,6 +69,10 @@ __all__ = [
     "from_fused",
     "from_torch",
     "to_torch",
+    "init_layers",
+    "forward_layers",
+    "from_state_dict",
+    "to_state_dict",
 ]
 
 TORCH_GATE_ORDER = ("i", "f", "g", "o")  # the order of the blocks in PyTorch's fused weights
@@ -389,6 +401,12 @@ def from_torch(module) -> LSTMParams:
     """
     import torch.nn as nn
 
+    if isinstance(module, nn.LSTM) and (module.num_layers != 1 or module.bidirectional) \
+            and module.proj_size == 0:
+        raise ValueError(
+            f"from_torch reads one layer and one direction; this nn.LSTM has "
+            f"num_layers={module.num_layers}, bidirectional={module.bidirectional}. "
+            f"Use lstm.from_state_dict(module.state_dict()) and lstm.forward_layers for it")
     names = _checks.torch_module(module, nn.LSTM, nn.LSTMCell, "nn.LSTM")
     return from_fused(*(_checks.numpy_from_torch(getattr(module, name, None)) for name in names))
 
@@ -409,3 +427,204 @@ def to_torch(p: LSTMParams, *, cell: bool = False, batch_first: bool = False):
         module = nn.LSTM(p.input_size, p.hidden_size, batch_first=batch_first, dtype=dtype)
     _checks.copy_into_torch(module, p.to_fused(), suffix="" if cell else "_l0")
     return module
+
+
+# ----------------------------------------------------------------------------------------
+# Layers and directions: what nn.LSTM(num_layers=..., bidirectional=...) computes (chapter 09)
+# ----------------------------------------------------------------------------------------
+
+
+def _as_layers(layers) -> list[tuple[LSTMParams, ...]]:
+    """Check ``layers`` (see :func:`forward_layers`) and return it as a list of tuples."""
+    if isinstance(layers, LSTMParams) or not isinstance(layers, list | tuple) or not layers:
+        raise TypeError("layers must be a non-empty list with one entry per layer, each an "
+                        "LSTMParams or a pair (forward, backward) of them; "
+                        f"got {type(layers).__name__}")
+    result = []
+    for n, layer in enumerate(layers):
+        directions = (layer,) if isinstance(layer, LSTMParams) else tuple(layer)
+        if len(directions) not in (1, 2) or not all(isinstance(p, LSTMParams)
+                                                  for p in directions):
+            raise TypeError(f"layers[{n}] must be an LSTMParams or a pair (forward, backward) "
+                            f"of LSTMParams, got {type(layer).__name__}")
+        for p in directions:
+            p.check()
+        result.append(directions)
+    first = result[0][0]
+    H, k = first.hidden_size, len(result[0])
+    for n, directions in enumerate(result):
+        if len(directions) != k:
+            raise ValueError(f"every layer needs the same number of directions: layers[0] has "
+                             f"{k}, layers[{n}] has {len(directions)}")
+        for p in directions:
+            if p.hidden_size != H or p.dtype != first.dtype:
+                raise ValueError(f"layers[{n}] has hidden size {p.hidden_size} and dtype "
+                                 f"{p.dtype}; layers[0] has {H} and {first.dtype}")
+            if n > 0 and p.input_size != k * H:
+                raise ValueError(f"layers[{n}] reads the {k * H} outputs of the layer below "
+                                 f"({k} direction(s) of H={H}), so its input size must be "
+                                 f"{k * H}, got {p.input_size}")
+        if n > 0 and len({p.input_size for p in directions}) != 1:
+            raise ValueError(f"the directions of layers[{n}] have different input sizes")
+    if len({p.input_size for p in result[0]}) != 1:
+        raise ValueError("the directions of layers[0] have different input sizes")
+    return result
+
+
+def init_layers(input_size: int, hidden_size: int, num_layers: int = 1,
+                bidirectional: bool = False, *, rng=None, dtype=np.float64):
+    """Random parameters for a stack of LSTM layers, as :func:`forward_layers` takes them.
+
+    Chapter 09. Layer 0 reads ``input_size`` features; every layer above reads the
+    ``k * hidden_size`` outputs of the layer below (k = 2 directions if ``bidirectional``,
+    else 1). Each cell is drawn by :func:`init_params` with the same ``rng``.
+    """
+    _checks.sizes(input_size, hidden_size)
+    if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 1:
+        raise ValueError(f"num_layers must be a positive integer, got {num_layers!r}")
+    rng = _checks.generator(rng)
+    k = 2 if bidirectional else 1
+    layers = []
+    for n in range(num_layers):
+        D = input_size if n == 0 else k * hidden_size
+        layers.append(tuple(init_params(D, hidden_size, rng=rng, dtype=dtype) for _ in range(k)))
+    return layers
+
+
+def _stacked_state(value, n_states: int, batch: int, H: int, unbatched: bool, dtype, name):
+    """Check ``h0``/``c0`` of shape (L*k, B, H), or (L*k, H) unbatched; None means zeros."""
+    if value is None:
+        return np.zeros((n_states, batch, H), dtype=dtype)
+    array = _checks.as_array(value, name, dtype)
+    expected = (n_states, H) if unbatched else (n_states, batch, H)
+    if array.shape != expected:
+        raise ValueError(f"{name} must have shape {expected} (num_layers * num_directions, "
+                         f"{'' if unbatched else 'B, '}H), as nn.LSTM's; it is not affected "
+                         f"by batch_first. Got {array.shape}")
+    _checks.check_finite(array, name)
+    return array.reshape(n_states, batch, H)
+
+
+def forward_layers(X, layers, h0=None, c0=None, *, batch_first: bool = False):
+    """Run a stack of LSTM layers, each in one or two directions, exactly as ``nn.LSTM``.
+
+    Chapter 09. ``layers`` is a list with one entry per layer, each an :class:`LSTMParams`
+    (one direction) or a pair ``(forward, backward)`` (what :func:`from_state_dict` returns).
+    ``X`` is (T, B, D), or (B, T, D) with ``batch_first=True``, or (T, D) unbatched;
+    ``h0`` and ``c0`` are (L*k, B, H) (or (L*k, H) unbatched), with row ``l*k + d`` for
+    layer ``l`` and direction ``d``, whatever ``batch_first`` says (None means zeros).
+
+    Returns ``(output, (h_n, c_n))`` as ``nn.LSTM`` does: ``output`` holds the top layer's
+    ``h_t`` for every t, the two directions side by side, shape (T, B, k*H) (or (B, T, k*H)
+    with ``batch_first``); ``h_n`` and ``c_n`` (L*k, B, H) hold every layer's and
+    direction's *final* state. The backward direction reads the sequence from x_T to x_1,
+    so its final state is ``output[0, :, H:]``, not ``output[-1, :, H:]``.
+
+    Each layer is :func:`forward` run once per direction (the backward one on the reversed
+    sequence, its outputs reversed back); layer l + 1 reads layer l's ``output``.
+    Forward only: :func:`backward` is for one layer and one direction.
+    """
+    layers = _as_layers(layers)
+    first = layers[0][0]
+    dtype, H, k, L = first.dtype, first.hidden_size, len(layers[0]), len(layers)
+    X = _checks.as_array(X, "X", dtype)
+    if X.ndim == 3 and batch_first:
+        if X.shape[-1] != first.input_size:
+            raise ValueError(f"X must have shape (B, T, {first.input_size}) with "
+                             f"batch_first=True, got {X.shape}")
+        X = X.transpose(1, 0, 2)  # to (T, B, D)
+    X, unbatched = _checks.sequence(X, first.input_size, dtype)
+    T, B, _ = X.shape
+    h0 = _stacked_state(h0, L * k, B, H, unbatched, dtype, "h0")
+    c0 = _stacked_state(c0, L * k, B, H, unbatched, dtype, "c0")
+
+    inputs = X  # the sequence the next layer reads, (T, B, D) then (T, B, k*H)
+    h_n, c_n = [], []
+    for n, directions in enumerate(layers):
+        outputs = []
+        for d, p in enumerate(directions):
+            row = n * k + d
+            sequence = inputs if d == 0 else inputs[::-1]  # the backward direction: x_T first
+            out, (h_T, c_T), _ = forward(sequence, p, h0[row], c0[row])
+            outputs.append(out if d == 0 else out[::-1])  # back in time order
+            h_n.append(h_T)
+            c_n.append(c_T)
+        inputs = np.concatenate(outputs, axis=-1)  # (T, B, k*H): directions side by side
+    output, h_n, c_n = inputs, np.stack(h_n), np.stack(c_n)
+    if unbatched:
+        return output[:, 0], (h_n[:, 0], c_n[:, 0])
+    if batch_first:
+        output = np.ascontiguousarray(output.transpose(1, 0, 2))
+    return output, (h_n, c_n)
+
+
+_STATE_DICT_NAME = re.compile(
+    r"^(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l(\d+)(_reverse)?$")
+
+
+def from_state_dict(state_dict) -> list[tuple[LSTMParams, ...]]:
+    """Read an ``nn.LSTM``'s ``state_dict()`` into ``layers`` for :func:`forward_layers`.
+
+    Chapter 09. Works for any ``num_layers``, ``bidirectional`` and ``bias``, read from the
+    names (``weight_ih_l{k}``, ``..._reverse``); tensors or NumPy arrays (float32 or
+    float64). Each direction of each layer becomes an :class:`LSTMParams` via
+    :func:`from_fused`, so its bias is ``bias_ih + bias_hh``. An ``nn.LSTM`` itself is
+    accepted too. Projections (``proj_size > 0``) cannot be represented and are refused.
+    """
+    if hasattr(state_dict, "state_dict") and callable(state_dict.state_dict):
+        state_dict = state_dict.state_dict()
+    if not hasattr(state_dict, "items"):
+        raise TypeError(f"expected an nn.LSTM state_dict (a mapping of names to tensors), "
+                        f"got {type(state_dict).__name__}")
+    arrays, found = {}, {}
+    for name, value in state_dict.items():
+        match = _STATE_DICT_NAME.match(name)
+        if match is None:
+            raise ValueError(f"unexpected entry {name!r}: an nn.LSTM state_dict holds "
+                             f"weight_ih_l0, weight_hh_l0, bias_ih_l0, ... only")
+        kind, layer, reverse = match.group(1), int(match.group(2)), bool(match.group(3))
+        if kind == "weight_hr":
+            raise ValueError("this LSTM has projections (proj_size > 0, weight_hr_l*), which "
+                             "lstm_lib does not represent")
+        array = (_checks.numpy_from_torch(value) if hasattr(value, "detach")
+                 else np.array(value, copy=True))
+        arrays[name] = array
+        found.setdefault(layer, set()).add(int(reverse))
+    if not found:
+        raise ValueError("the state_dict is empty")
+    L = max(found) + 1
+    directions = found[0]
+    if sorted(found) != list(range(L)) or any(found[n] != directions for n in found) \
+            or 0 not in directions:
+        raise ValueError(f"the state_dict's layers and directions are incomplete: "
+                         f"{ {n: sorted(d) for n, d in sorted(found.items())} }")
+    layers = []
+    for n in range(L):
+        cells = []
+        for d in sorted(directions):
+            suffix = f"_l{n}" + ("_reverse" if d else "")
+            for kind in ("weight_ih", "weight_hh"):
+                if kind + suffix not in arrays:
+                    raise ValueError(f"{kind + suffix} is missing from the state_dict")
+            cells.append(from_fused(arrays["weight_ih" + suffix], arrays["weight_hh" + suffix],
+                                    arrays.get("bias_ih" + suffix),
+                                    arrays.get("bias_hh" + suffix)))
+        layers.append(tuple(cells))
+    return _as_layers(layers)
+
+
+def to_state_dict(layers) -> dict[str, np.ndarray]:
+    """``layers`` as an ``nn.LSTM`` state_dict of NumPy arrays (chapter 09).
+
+    Names as ``nn.LSTM``'s (``weight_ih_l0``, ..., ``bias_hh_l1_reverse``); ``bias_ih``
+    holds each gate's bias and ``bias_hh`` is zero. Load it with
+    ``module.load_state_dict({k: torch.from_numpy(v) for k, v in sd.items()})`` into an
+    ``nn.LSTM`` built with the same sizes, ``num_layers`` and ``bidirectional``.
+    """
+    state = {}
+    for n, directions in enumerate(_as_layers(layers)):
+        for d, p in enumerate(directions):
+            suffix = f"_l{n}" + ("_reverse" if d else "")
+            for kind, array in p.to_fused().items():
+                state[kind + suffix] = array
+    return state

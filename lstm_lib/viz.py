@@ -129,15 +129,18 @@ def new_figure(figsize=FIGSIZE, **kwargs) -> Figure:
     return fig
 
 
-def _new_axes(ax, lang: str):
+def _new_axes(ax, lang: str, extra_top: float = 0.0):
+    """The axes of a diagram: 16 x 9 units, or taller by ``extra_top`` (and as much wider,
+    to keep 16:9), centred on the same drawing."""
     use_korean_font()
     if ax is None:
         fig = new_figure(FIGSIZE)
         ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     else:
         fig = ax.figure
-    ax.set_xlim(0, 16)
-    ax.set_ylim(-0.75, 8.25)
+    widen = extra_top * 16 / 9
+    ax.set_xlim(-widen / 2, 16 + widen / 2)
+    ax.set_ylim(-0.75, 8.25 + extra_top)
     ax.set_aspect("equal")
     ax.axis("off")
     return fig, ax
@@ -253,10 +256,13 @@ def draw_lstm_cell(highlight=None, lang: str | None = None, ax=None) -> Figure:
     ``highlight``: ``None`` (every part in colour), a part name, or several; the parts are
     ``"cell_state"``, ``"forget"``, ``"input"``, ``"candidate"``, ``"update"``,
     ``"output"``, ``"hidden"``, ``"inputs"`` and the group ``"gates"``. Returns the Figure.
+
+    Two states leave on the right for the next step, ``C_t`` (top) and ``h_t`` (bottom);
+    ``h_t`` also leaves upwards, as this step's output (chapter 08).
     """
     lang = _resolve_lang(lang)
     lit = _resolve_highlight(highlight, LSTM_PARTS, "lstm")
-    fig, ax = _new_axes(ax, lang)
+    fig, ax = _new_axes(ax, lang, extra_top=0.75)
     pen = _Pen(ax, lit)
     _body(ax, 1.75, 0.25, 14.45, 8.05)
     top, mid, gate_y, bus = 7.35, 5.45, 3.55, 2.25
@@ -312,6 +318,12 @@ def draw_lstm_cell(highlight=None, lang: str | None = None, ax=None) -> Figure:
     pen.line([(xh, gate_y - r), (xh, bus), (14.95, bus)], hid, "hidden")
     pen.text(15.05, bus, r"$h_t$", hid, "hidden", size=15, ha="left")
     pen.text(13.0, 1.25, LABELS[lang]["hidden"], hid, "hidden", size=11.5, ha="left")
+    # h_t also leaves upwards, as the output; it passes under the cell-state line
+    x_up, gap = 13.9, 0.22
+    pen.dot(x_up, bus, hid, "hidden")
+    pen.line([(x_up, bus), (x_up, top - gap)], hid, "hidden", arrow=False)
+    pen.line([(x_up, top + gap), (x_up, 8.85)], hid, "hidden")
+    pen.text(x_up + 0.2, 8.6, r"$h_t$", hid, "hidden", size=15, ha="left")
     return fig
 
 

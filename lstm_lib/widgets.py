@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator, MultipleLocator
 
 from .fonts import use_korean_font
 from .viz import COLORS, FIGSIZE, new_figure
@@ -129,11 +129,11 @@ def static_twin(draw: Callable, presets: list[dict], titles: list | None = None,
 # ----------------------------------------------------------------------------------------
 
 _GATE_TEXT = {
-    "ko": {"curve": "게이트: f = σ(z), z = w·x + b", "through": "통과하는 양",
-           "z": "사전 활성화 z", "w": "가중치 w", "b": "편향 b", "x": "입력 x",
+    "ko": {"curve": "게이트: f = σ(a), a = w·x + b", "through": "통과하는 양",
+           "a": "사전 활성화 a", "w": "가중치 w", "b": "편향 b", "x": "입력 x",
            "c_prev": "셀 값 C(t-1)"},
-    "en": {"curve": "gate: f = σ(z), z = w·x + b", "through": "what gets through",
-           "z": "pre-activation z", "w": "weight w", "b": "bias b", "x": "input x",
+    "en": {"curve": "gate: f = σ(a), a = w·x + b", "through": "what gets through",
+           "a": "pre-activation a", "w": "weight w", "b": "bias b", "x": "input x",
            "c_prev": "cell value C(t-1)"},
 }
 
@@ -142,27 +142,28 @@ def draw_gate(fig, lang: str | None = None, w: float = 1.0, b: float = 0.0, x: f
               c_prev: float = 1.0) -> None:
     """Draw a sigmoid gate and what it lets through (chapter 05).
 
-    Left: ``f = σ(z)`` over the pre-activation ``z``, with the current ``z = w·x + b``
-    marked. Right: the stored value ``C_{t-1}``, the gate ``f`` and what passes, ``f·C_{t-1}``.
+    Left: ``f = σ(a)`` over the pre-activation ``a``, with the current ``a = w·x + b``
+    marked (the book writes ``a`` for a pre-activation and ``z`` for ``[h_{t-1}, x_t]``).
+    Right: the stored value ``C_{t-1}``, the gate ``f`` and what passes, ``f·C_{t-1}``.
     ``fig`` is a Figure or a SubFigure.
     """
     lang = _lang(lang)
     use_korean_font()
     text = _GATE_TEXT[lang]
-    z = w * x + b
-    f = 1.0 / (1.0 + np.exp(-z))
+    a = w * x + b
+    f = 1.0 / (1.0 + np.exp(-a))
     left, right = fig.subplots(1, 2, width_ratios=[1.6, 1.0])
-    zs = np.linspace(-8, 8, 321)
-    left.plot(zs, 1.0 / (1.0 + np.exp(-zs)), color=COLORS["forget"], lw=2.2)
+    grid = np.linspace(-8, 8, 321)
+    left.plot(grid, 1.0 / (1.0 + np.exp(-grid)), color=COLORS["forget"], lw=2.2)
     left.axhline(0.5, color="#999999", lw=0.8, ls=":")
-    left.plot([z, z], [0, f], color="#777777", lw=1, ls="--")
-    left.plot([-8, z], [f, f], color="#777777", lw=1, ls="--")
-    left.plot([z], [f], "o", color=COLORS["forget"], ms=9)
-    left.text(0.03, 0.95, f"z = {z:.2f}\nf = σ(z) = {f:.2f}", transform=left.transAxes,
+    left.plot([a, a], [0, f], color="#777777", lw=1, ls="--")
+    left.plot([-8, a], [f, f], color="#777777", lw=1, ls="--")
+    left.plot([a], [f], "o", color=COLORS["forget"], ms=9)
+    left.text(0.03, 0.95, f"a = {a:.2f}\nf = σ(a) = {f:.2f}", transform=left.transAxes,
               va="top", fontsize=11)
     left.set_xlim(-8, 8)
     left.set_ylim(-0.03, 1.03)
-    left.set_xlabel(text["z"], fontsize=11)
+    left.set_xlabel(text["a"], fontsize=11)
     left.set_title(text["curve"], fontsize=12)
     left.grid(alpha=0.3)
     names = [r"$C_{t-1}$", r"$f_t$", r"$f_t\,C_{t-1}$"]
@@ -188,9 +189,9 @@ GATE_PRESETS = [
     {"w": 1.0, "b": 4.0, "x": 1.0, "c_prev": 1.5},
 ]
 GATE_TITLES = [
-    {"ko": "닫힌 게이트 (z = -3): 거의 다 지움", "en": "Closed gate (z = -3): almost all erased"},
-    {"ko": "반쯤 열린 게이트 (z = 0): 절반만 남김", "en": "Half-open gate (z = 0): half is kept"},
-    {"ko": "열린 게이트 (z = 5): 거의 다 남김", "en": "Open gate (z = 5): almost all kept"},
+    {"ko": "닫힌 게이트 (a = −3): 거의 다 지움", "en": "Closed gate (a = −3): almost all erased"},
+    {"ko": "반쯤 열린 게이트 (a = 0): 절반만 남김", "en": "Half-open gate (a = 0): half is kept"},
+    {"ko": "열린 게이트 (a = 5): 거의 다 남김", "en": "Open gate (a = 5): almost all kept"},
 ]
 
 
@@ -211,9 +212,9 @@ def gate_static(lang: str | None = None) -> Figure:
 # ----------------------------------------------------------------------------------------
 
 _CELL_TEXT = {
-    "ko": {"gates": "게이트 값", "states": "셀 상태와 은닉 상태", "step": "시간 단계 t",
+    "ko": {"gates": "게이트 값", "states": "셀 상태와 은닉 상태", "step": "걸음 t",
            "f": "망각 f", "i": "입력 i", "g": "후보 값 g", "o": "출력 o",
-           "write": "쓰는 구간 (i가 열림)", "erase_at": "지우는 단계 (0 = 없음)"},
+           "write": "쓰는 걸음 (i가 열림)", "erase_at": "지우는 걸음 (0 = 없음)"},
     "en": {"gates": "gate values", "states": "cell state and hidden state", "step": "step t",
            "f": "forget f", "i": "input i", "g": "candidate g", "o": "output o",
            "write": "writing steps (i open)", "erase_at": "erase at step (0 = never)"},
@@ -256,7 +257,9 @@ def draw_cell_state(fig, lang: str | None = None, f: float = 0.9, i: float = 1.0
     text = _CELL_TEXT[lang]
     f_seq, i_seq, g_seq, o_seq = gate_schedule(T, f, i, g, o, tuple(write), erase_at)
     C, h = cell_state_trace(f_seq, i_seq, g_seq, o_seq)
-    left, right = fig.subplots(1, 2)
+    # Both panels share one time axis, t = 0 ... T, with the same ticks, so that a step
+    # lines up across the panels and down the rows of the static twin.
+    left, right = fig.subplots(1, 2, sharex=True)
     t = np.arange(1, T + 1)
     for seq, name, color, style, width in [(f_seq, "f", COLORS["forget"], "-", 3.6),
                                            (i_seq, "i", COLORS["input"], "-", 2.2),
@@ -264,8 +267,9 @@ def draw_cell_state(fig, lang: str | None = None, f: float = 0.9, i: float = 1.0
         left.step(t, seq, where="mid", color=color, lw=width, ls=style, label=text[name])
     left.set_ylim(-0.08, 1.5)
     left.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
-    left.xaxis.set_major_locator(MaxNLocator(integer=True))
-    left.set_xlim(0.5, T + 0.5)
+    left.set_xlim(-0.5, T + 0.5)
+    left.xaxis.set_major_locator(MultipleLocator(2 if T <= 24 else 5))
+    left.tick_params(labelbottom=True)
     left.set_title(text["gates"], fontsize=12)
     left.set_xlabel(text["step"], fontsize=11)
     left.legend(fontsize=9.5, loc="upper center", ncol=3, framealpha=0.9, handlelength=1.6,
@@ -279,8 +283,8 @@ def draw_cell_state(fig, lang: str | None = None, f: float = 0.9, i: float = 1.0
         right.axhline(level, color="#999999", lw=0.8, ls=":")
     low, high = min(C.min(), h.min(), -1.1), max(C.max(), h.max(), 1.1)
     right.set_ylim(low - 0.08 * (high - low), high + 0.35 * (high - low))
-    right.xaxis.set_major_locator(MaxNLocator(integer=True))
-    right.set_xlim(-0.5, T + 0.5)
+    right.yaxis.set_major_locator(MaxNLocator(5))
+    right.yaxis.set_major_formatter(FormatStrFormatter("%.1f"))
     right.set_title(text["states"], fontsize=12)
     right.set_xlabel(text["step"], fontsize=11)
     right.legend(fontsize=11, loc="upper center", ncol=2, framealpha=0.9)
@@ -296,9 +300,10 @@ CELL_PRESETS = [
     {"f": 0.9, "i": 1.0, "g": 0.8, "o": 0.6, "write": (2, 20), "erase_at": 14},
 ]
 CELL_TITLES = [
-    {"ko": "3단계에 한 번 쓰고 f = 1: 그대로 기억", "en": "Write once at step 3, f = 1: kept"},
-    {"ko": "3단계에 한 번 쓰고 f = 0.8: 점점 잊음", "en": "Write once at step 3, f = 0.8: fades"},
-    {"ko": "계속 쓰다가 14단계에서 f = 0: 지우고 새로 씀. C는 1을 넘어도 h는 못 넘음",
+    {"ko": "3번째 걸음에 한 번 쓰고 f = 1: 그대로 기억", "en": "Write once at step 3, f = 1: kept"},
+    {"ko": "3번째 걸음에 한 번 쓰고 f = 0.8: 점점 잊음",
+     "en": "Write once at step 3, f = 0.8: fades"},
+    {"ko": "계속 쓰다가 14번째 걸음에서 f = 0: 지우고 새로 씀. C는 1을 넘어도 h는 못 넘음",
      "en": "Keep writing, f = 0 at step 14 (wipe, then rewrite): C passes 1, h does not"},
 ]
 

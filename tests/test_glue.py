@@ -27,6 +27,10 @@ def test_sci_refuses_what_has_no_notation(bad):
 
 
 def test_a_glued_string_displays_without_quotes():
-    shown = lstm_lib.glue("x", lstm_lib.sci(3.1e-4))
+    shown = lstm_lib._Text(lstm_lib.sci(3.1e-4))  # what glue stores for a string
     assert format_display_data(shown)[0]["text/plain"] == "3.1 × 10⁻⁴"
     assert format_display_data("plain str")[0]["text/plain"] == "'plain str'"  # the control
+
+
+def test_glue_returns_nothing_so_a_cell_ending_with_it_prints_nothing():
+    assert lstm_lib.glue("y", 0.25) is None

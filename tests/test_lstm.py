@@ -286,6 +286,8 @@ def test_from_torch_refuses_what_it_cannot_represent():
         lstm.from_torch(torch.nn.LSTM(2, 3, num_layers=2))
     with pytest.raises(ValueError, match="bidirectional=True"):
         lstm.from_torch(torch.nn.LSTM(2, 3, bidirectional=True))
+    with pytest.raises(ValueError, match="from_state_dict"):
+        lstm.from_torch(torch.nn.LSTM(2, 3, num_layers=3, bidirectional=True))
 
 
 def test_from_torch_without_bias_and_batch_first():
@@ -298,3 +300,168 @@ def test_from_torch_without_bias_and_batch_first():
         out_t, _ = module(x)
     out, _, _ = lstm.forward(x.numpy().transpose(1, 0, 2), p)
     np.testing.assert_allclose(out.transpose(1, 0, 2), out_t.numpy(), rtol=0, atol=1e-12)
+
+
+# --- layers and directions: nn.LSTM(num_layers=..., bidirectional=...) (chapter 09) ---------
+
+STACKS = [(1, False, False), (1, True, False), (2, False, True), (2, True, True),
+          (3, True, False)]  # (num_layers, bidirectional, batch_first)
+
+
+def torch_stack(D, H, L, bi, bf, dtype=torch.float64, seed=0, bias=True):
+    torch.manual_seed(seed)
+    module = torch.nn.LSTM(D, H, num_layers=L, bidirectional=bi, batch_first=bf, bias=bias,
+                           dtype=dtype)
+    with torch.no_grad():
+        for name, p in module.named_parameters():
+            if name.startswith("bias_hh"):
+                p.normal_()  # two different, non-zero biases
+    return module
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("stack", STACKS)
+def test_forward_layers_matches_nn_lstm(stack, dtype):
+    L, bi, bf = stack
+    T, B, D, H, k = 5, 3, 4, 3, 2 if bi else 1
+    tdtype = torch.float64 if dtype == np.float64 else torch.float32
+    module = torch_stack(D, H, L, bi, bf, dtype=tdtype, seed=L + 2 * bi + 4 * bf)
+    rng = np.random.default_rng(L)
+    X = rng.normal(size=(B, T, D) if bf else (T, B, D)).astype(dtype)
+    h0, c0 = (rng.normal(size=(L * k, B, H)).astype(dtype) for _ in range(2))
+    with torch.no_grad():
+        out_t, (hn_t, cn_t) = module(torch.from_numpy(X),
+                                     (torch.from_numpy(h0), torch.from_numpy(c0)))
+    layers = lstm.from_state_dict(module.state_dict())
+    assert len(layers) == L and all(len(cells) == k for cells in layers)
+    out, (hn, cn) = lstm.forward_layers(X, layers, h0, c0, batch_first=bf)
+    assert out.shape == tuple(out_t.shape) == ((B, T, k * H) if bf else (T, B, k * H))
+    assert hn.shape == cn.shape == (L * k, B, H)
+    assert out.dtype == hn.dtype == cn.dtype == dtype
+    for ours, theirs in ((out, out_t), (hn, hn_t), (cn, cn_t)):
+        np.testing.assert_allclose(ours, theirs.numpy(), rtol=0, atol=TOL[dtype])
+
+
+def test_forward_layers_unbatched_default_state_and_module_input():
+    module = torch_stack(3, 4, 2, True, True, seed=7)
+    x = torch.randn(6, 3, dtype=torch.float64)  # (T, D): batch_first does not apply
+    with torch.no_grad():
+        out_t, (hn_t, cn_t) = module(x)
+    out, (hn, cn) = lstm.forward_layers(x.numpy(), lstm.from_state_dict(module), batch_first=True)
+    assert out.shape == (6, 8) and hn.shape == cn.shape == (4, 4)
+    np.testing.assert_allclose(out, out_t.numpy(), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(cn, cn_t.numpy(), rtol=0, atol=1e-12)
+
+
+def test_one_layer_one_direction_is_forward():
+    p, X, h0, c0 = make_inputs(5, 2, 3, 4, seed=40)
+    out, (hT, cT), _ = lstm.forward(X, p, h0, c0)
+    out_l, (hn, cn) = lstm.forward_layers(X, [p], h0[None], c0[None])
+    np.testing.assert_array_equal(out_l, out)
+    np.testing.assert_array_equal(hn[0], hT)
+    np.testing.assert_array_equal(cn[0], cT)
+
+
+def test_bidirectional_final_states_and_the_output_minus_one_trap():
+    layers = lstm.init_layers(2, 3, 2, bidirectional=True, rng=41)
+    X = np.random.default_rng(41).normal(size=(6, 4, 2))
+    out, (hn, cn) = lstm.forward_layers(X, layers)
+    H = 3
+    np.testing.assert_array_equal(out[-1, :, :H], hn[-2])  # top layer, forward: last step
+    np.testing.assert_array_equal(out[0, :, H:], hn[-1])  # top layer, backward: first step
+    assert np.abs(out[-1, :, H:] - hn[-1]).max() > 1e-3  # output[-1] is not h_n's backward
+    # The backward direction is a forward pass over the reversed sequence.
+    backward_top_input = lstm.forward_layers(X, layers[:1])[0][::-1]
+    rev, (h_rev, _), _ = lstm.forward(backward_top_input, layers[1][1])
+    np.testing.assert_allclose(rev[::-1], out[:, :, H:], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(h_rev, hn[-1], rtol=0, atol=1e-15)
+
+
+def test_batch_first_changes_output_layout_but_not_the_states():
+    layers = lstm.init_layers(3, 4, 2, bidirectional=True, rng=42)
+    X = np.random.default_rng(42).normal(size=(5, 2, 3))  # (T, B, D)
+    h0 = np.random.default_rng(43).normal(size=(4, 2, 4))
+    out_t, (hn_t, cn_t) = lstm.forward_layers(X, layers, h0)
+    out_b, (hn_b, cn_b) = lstm.forward_layers(X.transpose(1, 0, 2), layers, h0, batch_first=True)
+    np.testing.assert_array_equal(out_b, out_t.transpose(1, 0, 2))
+    np.testing.assert_array_equal(hn_b, hn_t)  # (L*k, B, H) either way
+    np.testing.assert_array_equal(cn_b, cn_t)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_state_dict_round_trips(stack):
+    L, bi, bf = stack
+    layers = lstm.init_layers(3, 2, L, bidirectional=bi, rng=44)
+    state = lstm.to_state_dict(layers)
+    module = torch.nn.LSTM(3, 2, num_layers=L, bidirectional=bi, batch_first=bf,
+                           dtype=torch.float64)
+    module.load_state_dict({name: torch.from_numpy(a) for name, a in state.items()})  # strict
+    again = lstm.from_state_dict(module.state_dict())
+    for cells, cells_again in zip(layers, again, strict=True):
+        for p, q in zip(cells, cells_again, strict=True):
+            for name, array in p.arrays().items():
+                np.testing.assert_array_equal(getattr(q, name), array)
+    X = np.random.default_rng(45).normal(size=(4, 5, 3))
+    with torch.no_grad():
+        out_t, _ = module(torch.from_numpy(X))
+    out, _ = lstm.forward_layers(X, layers, batch_first=bf)
+    np.testing.assert_allclose(out, out_t.numpy(), rtol=0, atol=1e-12)
+
+
+def test_init_layers_shapes_and_parameter_count():
+    D, H, L = 3, 5, 3
+    for bi in (False, True):
+        k = 2 if bi else 1
+        layers = lstm.init_layers(D, H, L, bidirectional=bi, rng=0, dtype=np.float32)
+        assert [p.input_size for p in layers[0]] == [D] * k
+        assert all(p.input_size == k * H for cells in layers[1:] for p in cells)
+        assert layers[0][0].dtype == np.float32
+        n_numpy = sum(a.size for a in lstm.to_state_dict(layers).values())
+        n_torch = sum(p.numel() for p in torch.nn.LSTM(D, H, L, bidirectional=bi).parameters())
+        assert n_numpy == n_torch == k * (4 * H * (D + H) + 8 * H) \
+            + (L - 1) * k * (4 * H * (k * H + H) + 8 * H)
+
+
+def test_from_state_dict_without_bias_and_from_arrays():
+    module = torch_stack(2, 3, 2, True, False, seed=46, bias=False)
+    layers = lstm.from_state_dict(module.state_dict())
+    assert not layers[1][1].b_f.any()
+    arrays = {k: v.numpy() for k, v in module.state_dict().items()}
+    X = np.random.default_rng(46).normal(size=(4, 2, 2))
+    out_a, _ = lstm.forward_layers(X, lstm.from_state_dict(arrays))
+    with torch.no_grad():
+        out_t, _ = module(torch.from_numpy(X))
+    np.testing.assert_allclose(out_a, out_t.numpy(), rtol=0, atol=1e-12)
+
+
+def test_layers_refuse_bad_input():
+    layers = lstm.init_layers(3, 4, 2, bidirectional=True, rng=47)
+    X = np.zeros((5, 2, 3))
+    with pytest.raises(TypeError, match="non-empty list"):
+        lstm.forward_layers(X, layers[0][0])
+    with pytest.raises(ValueError, match="input size must be 8, got 4"):
+        lstm.forward_layers(X, [layers[0], (lstm.init_params(4, 4, rng=0),) * 2])
+    with pytest.raises(ValueError, match="same number of directions"):
+        lstm.forward_layers(X, [layers[0], layers[1][:1]])
+    with pytest.raises(ValueError, match=r"h0 must have shape \(4, 2, 4\).*batch_first"):
+        lstm.forward_layers(X, layers, np.zeros((2, 4, 4)))
+    with pytest.raises(ValueError, match=r"\(B, T, 3\) with batch_first=True, got \(2, 5, 4\)"):
+        lstm.forward_layers(np.zeros((2, 5, 4)), layers, batch_first=True)
+    X_nan = X.copy()
+    X_nan[1, 0, 2] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        lstm.forward_layers(X_nan, layers)
+    with pytest.raises(TypeError, match="float32.*float64"):
+        lstm.forward_layers(X.astype(np.float32), layers)
+    with pytest.raises(ValueError, match="projections"):
+        lstm.from_state_dict(torch.nn.LSTM(3, 4, proj_size=2))
+    state = torch.nn.LSTM(3, 4, num_layers=2).state_dict()
+    del state["weight_ih_l1"]
+    with pytest.raises(ValueError, match="weight_ih_l1 is missing"):
+        lstm.from_state_dict(state)
+    with pytest.raises(ValueError, match="unexpected entry"):
+        lstm.from_state_dict({"weight": torch.zeros(3)})
+    with pytest.raises(TypeError, match="state_dict"):
+        lstm.from_state_dict(42)
+    with pytest.raises(ValueError, match="num_layers must be a positive integer"):
+        lstm.init_layers(3, 4, 0)

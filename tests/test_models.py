@@ -153,3 +153,73 @@ def test_sequence_model_forget_bias_is_for_the_lstm_only():
     torch.testing.assert_close(f_bias, torch.full((4,), 2.0))
     with pytest.raises(ValueError, match="no forget gate"):
         SequenceModel("gru", 2, 4, 1, forget_bias=1.0)
+
+
+# --- layers and directions (chapter 09) ----------------------------------------------------
+
+STACKS = [(2, False, False), (1, True, True), (2, True, True), (3, True, False)]
+
+
+def stack_pair(D, H, L, bi, bf, dtype=torch.float64, seed=0):
+    torch.manual_seed(seed)
+    reference = torch.nn.LSTM(D, H, L, batch_first=bf, bidirectional=bi, dtype=dtype)
+    with torch.no_grad():
+        for name, p in reference.named_parameters():
+            if name.startswith("bias_hh"):
+                p.normal_()
+    scratch = LSTMFromScratch(D, H, L, batch_first=bf, bidirectional=bi, dtype=dtype)
+    scratch.load_state_dict(reference.state_dict())  # strict: same names and shapes
+    return reference, scratch
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_stacked_parameters_have_nn_lstm_names_and_shapes(stack):
+    L, bi, bf = stack
+    reference = torch.nn.LSTM(3, 5, L, bidirectional=bi, batch_first=bf)
+    scratch = LSTMFromScratch(3, 5, L, bidirectional=bi, batch_first=bf)
+    assert [(n, p.shape) for n, p in scratch.named_parameters()] == \
+        [(n, p.shape) for n, p in reference.named_parameters()]
+
+
+@pytest.mark.parametrize("dtype,tol", [(torch.float64, 1e-12), (torch.float32, 1e-5)])
+@pytest.mark.parametrize("stack", STACKS)
+def test_stacked_outputs_and_gradients_equal_nn_lstm(stack, dtype, tol):
+    L, bi, bf = stack
+    T, B, D, H, k = 4, 3, 2, 3, 2 if bi else 1
+    reference, scratch = stack_pair(D, H, L, bi, bf, dtype=dtype, seed=L + 2 * bi)
+    x = torch.randn((B, T, D) if bf else (T, B, D), dtype=dtype)
+    h0, c0 = torch.randn(L * k, B, H, dtype=dtype), torch.randn(L * k, B, H, dtype=dtype)
+    results = []
+    for module in (reference, scratch):
+        out, (hn, cn) = module(x, (h0, c0))
+        (out.square().sum() + hn.sum() + cn.square().sum()).backward()
+        results.append((out, hn, cn, [p.grad.clone() for p in module.parameters()]))
+    (out_r, hn_r, cn_r, g_r), (out_s, hn_s, cn_s, g_s) = results
+    assert out_s.shape == out_r.shape and hn_s.shape == hn_r.shape == (L * k, B, H)
+    for a, b in [(out_r, out_s), (hn_r, hn_s), (cn_r, cn_s), *zip(g_r, g_s, strict=True)]:
+        torch.testing.assert_close(b, a, rtol=tol, atol=tol)
+
+
+def test_stacked_unbatched_and_agrees_with_numpy_layers():
+    reference, scratch = stack_pair(3, 4, 2, True, True, seed=5)
+    x = torch.randn(6, 3, dtype=torch.float64)  # unbatched (T, D)
+    with torch.no_grad():
+        out_r, (hn_r, _) = reference(x)
+        out_s, (hn_s, _) = scratch(x)
+    assert out_s.shape == out_r.shape == (6, 8) and hn_s.shape == hn_r.shape == (4, 4)
+    torch.testing.assert_close(out_s, out_r, rtol=0, atol=1e-12)
+    out_np, (hn_np, _) = lstm.forward_layers(x.numpy(), lstm.from_state_dict(scratch))
+    np.testing.assert_allclose(out_np, out_s.numpy(), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(hn_np, hn_s.numpy(), rtol=0, atol=1e-12)
+
+
+def test_stacked_state_shapes_are_checked():
+    scratch = LSTMFromScratch(3, 4, 2, bidirectional=True, batch_first=True)
+    x = torch.zeros(5, 7, 3)  # (B, T, D)
+    wrong = (torch.zeros(5, 4, 4), torch.zeros(5, 4, 4))  # batch first: not what nn.LSTM takes
+    with pytest.raises(ValueError, match=r"h_0 must have shape \(4, 5, 4\)"):
+        scratch(x, wrong)
+    with pytest.raises(ValueError, match=r"\(B, T, 3\)"):
+        scratch(torch.zeros(5, 7, 2))
+    with pytest.raises(ValueError, match="num_layers"):
+        LSTMFromScratch(3, 4, 0)

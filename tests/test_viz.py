@@ -137,3 +137,10 @@ def test_figures_stay_out_of_pyplot_and_can_draw_into_an_axes():
     fig = Figure()
     ax = fig.add_subplot()
     assert viz.draw_gru_cell(ax=ax, lang="ko") is fig
+
+
+def test_lstm_cell_sends_h_t_two_ways_and_c_t_on():
+    """h_t leaves twice (to the next step and up, as the output); C_t leaves once."""
+    for lang in ("ko", "en"):
+        shown = [t.get_text() for t in viz.draw_lstm_cell(lang=lang).axes[0].texts]
+        assert shown.count(r"$h_t$") == 2 and shown.count(r"$C_t$") == 1, shown

@@ -3,6 +3,7 @@
 - ``02.jacobian_product``: ∂h_T/∂h_0 = J_T ... J_1 with J_k = diag(1 - h_k²) W_hh, from the
   hidden states h_1, ..., h_T of a tanh RNN.
 - ``02.clip_by_norm``: gradient clipping by global norm for a pair of gradients (dW, db).
+- ``02.predicted_factor``: the per-step factor s * RMS(tanh') predicted from the derivatives.
 """
 
 from __future__ import annotations
@@ -185,5 +186,60 @@ register(
         "clips each array by its own norm": _clip_each_array,
         "divides by the squared norm": _clip_squared_norm,
         "rescales dW but not db": _clip_weight_only,
+    },
+)
+
+# ----------------------------------------------------------------------------------------
+# 02.predicted_factor
+# ----------------------------------------------------------------------------------------
+
+
+def predicted_factor(derivatives, scale):
+    rms = np.sqrt(np.mean(np.square(derivatives)))  # the root mean square of tanh'
+    return float(scale * rms)  # s * RMS: what one step does to a vector's length
+
+
+def _random_derivatives(rng):
+    T = int(rng.integers(2, 6))
+    H = int(rng.integers(2, 6))
+    return {"derivatives": rng.uniform(0.0, 1.0, size=(T, H)) ** float(rng.uniform(0.5, 3)),
+            "scale": float(rng.uniform(0.5, 3.0))}
+
+
+register(
+    name="02.predicted_factor",
+    title={"ko": "한 걸음의 배율 예측하기", "en": "Predict the per-step factor"},
+    hint={
+        "ko": "derivatives의 원소 δ를 모두 제곱해 평균을 내고(np.mean(np.square(...))), "
+        "제곱근을 씌운 것이 RMS입니다. 배열의 모양은 상관없습니다. 여기에 scale을 곱해 "
+        "float 하나로 돌려주세요. 미분값의 평균에 scale을 곱하면 배율을 작게 잡습니다.",
+        "en": "Square every element δ of derivatives, average them (np.mean(np.square(...))) "
+        "and take the square root: that is the RMS, whatever the array's shape. Multiply "
+        "it by scale and return one float. The mean of the derivatives times scale "
+        "underestimates the factor.",
+    },
+    reference=predicted_factor,
+    cases=[
+        case("모든 미분값이 같음: 평균 = RMS", "all derivatives equal: mean = RMS",
+             derivatives=np.full((3, 4), 0.5), scale=2.0),
+        case("반은 포화(0), 반은 1: RMS는 평균보다 큼",
+             "half saturated (0), half 1: the RMS exceeds the mean",
+             derivatives=np.array([[0.0, 1.0], [1.0, 0.0]]), scale=2.0),
+        case("1차원 배열", "a 1-D array",
+             derivatives=np.array([0.9, 0.1, 0.5, 0.3, 0.05]), scale=3.0),
+    ],
+    random_case=_random_derivatives,
+    wrong={
+        "s times the mean": lambda derivatives, scale: float(scale * np.mean(derivatives)),
+        "the RMS without s": lambda derivatives, scale: float(
+            np.sqrt(np.mean(np.square(derivatives)))),
+        "s times the mean square (no square root)": lambda derivatives, scale: float(
+            scale * np.mean(np.square(derivatives))),
+        "s times the square root of the mean": lambda derivatives, scale: float(
+            scale * np.sqrt(np.mean(derivatives))),
+        "s times the largest derivative": lambda derivatives, scale: float(
+            scale * np.max(derivatives)),
+        "s squared times the mean square": lambda derivatives, scale: float(
+            scale**2 * np.mean(np.square(derivatives))),
     },
 )

@@ -18,12 +18,12 @@ from .core import case, register
 
 
 def make_task(symbols, n_symbols):
-    T, B = symbols.shape  # time-major: symbols[t, b] is what sequence b shows at step t
+    T, B = symbols.shape  # time-major: symbols[t - 1, b] is what sequence b shows at step t
     X = np.zeros((T, B, n_symbols))
     for t in range(T):
         for b in range(B):
             X[t, b, symbols[t, b]] = 1.0  # one-hot
-    y = symbols[0].copy()  # the answer is the first step's symbol
+    y = symbols[0].copy()  # the answer is the symbol of the first step, t = 1
     return X, y
 
 
@@ -58,14 +58,14 @@ register(
     name="03.make_task",
     title={"ko": "첫 기호 기억하기 과제 만들기", "en": "Build the remember-the-first-symbol task"},
     hint={
-        "ko": "symbols의 모양은 (T, B)이고 symbols[t, b]는 b번째 시퀀스가 t 시점에 보여 주는 "
-        "기호입니다. X는 시간 축이 먼저 오는 (T, B, n_symbols) 모양의 원-핫 배열이어야 하고, "
-        "np.eye(n_symbols)[symbols]가 바로 그것입니다. 정답 y는 맨 처음 시점 t = 0의 기호, "
-        "즉 symbols[0]입니다. 마지막 시점이 아닙니다.",
-        "en": "symbols has shape (T, B); symbols[t, b] is the symbol sequence b shows at step t. "
-        "X must be one-hot, time-major, of shape (T, B, n_symbols); np.eye(n_symbols)[symbols] "
-        "is exactly that. The target y is the symbol of the very first step, t = 0, that is "
-        "symbols[0], not the last step.",
+        "ko": "symbols의 모양은 (T, B)이고 symbols[t - 1, b]는 b번째 시퀀스가 시점 t에 "
+        "보여 주는 기호입니다. X는 시간 축이 먼저 오는 (T, B, n_symbols) 모양의 원-핫 실수 "
+        "배열이어야 하고, np.eye(n_symbols)[symbols]가 바로 그것입니다. 정답 y는 맨 처음 "
+        "시점 t = 1의 기호, 곧 symbols[0]입니다. 마지막 시점이 아닙니다.",
+        "en": "symbols has shape (T, B); symbols[t - 1, b] is the symbol sequence b shows at "
+        "step t. X must be one-hot floats, time-major, of shape (T, B, n_symbols); "
+        "np.eye(n_symbols)[symbols] is exactly that. The target y is the symbol of the very "
+        "first step, t = 1, that is symbols[0], not the last step.",
     },
     reference=make_task,
     cases=[
@@ -159,15 +159,18 @@ register(
     name="03.per_step_factor",
     title={"ko": "한 걸음마다 곱해지는 비율 추정하기", "en": "Estimate the per-step factor"},
     hint={
-        "ko": "norms[k]는 거리 k(k = 0, 1, 2, ...)에서 잰 기울기 크기이고, 대략 g_0 · r^k처럼 "
-        "줄어듭니다. 로그를 취하면 log norms[k] ≈ log g_0 + k · log r, 즉 k에 대한 직선입니다. "
-        "np.polyfit(k, np.log(norms), 1)로 최소 제곱 직선을 맞추면 첫 값이 기울기 log r이고, "
-        "np.exp로 r을 돌려주세요. 처음과 마지막 값만 쓰면 잡음에 휘둘립니다.",
-        "en": "norms[k] is a gradient norm measured at distance k (k = 0, 1, 2, ...), shrinking "
-        "roughly like g_0 · r**k. Take logs: log norms[k] ≈ log g_0 + k · log r, a straight "
-        "line in k. Fit it by least squares with np.polyfit(k, np.log(norms), 1); the first "
-        "number is the slope log r; return np.exp of it. Using only the first and the last "
-        "value lets the noise decide.",
+        "ko": "norms는 1차원 배열이고 norms[k]는 거리 k(k = 0, 1, 2, ...)에서 잰 기울기 "
+        "크기이며, 대략 g_0 · r^k처럼 줄어듭니다. 로그를 취하면 log norms[k] ≈ log g_0 + "
+        "k · log r, 즉 k에 대한 직선입니다. np.polyfit(k, np.log(norms), 1)로 최소 제곱 "
+        "직선을 맞추면 첫 값이 그 직선의 경사 log r이고, np.exp로 r을 구해 float 하나로 "
+        "돌려주세요. 처음과 마지막 값만 쓰면 잡음에 휘둘립니다. 이 장의 2차원 norms에 "
+        "쓰려면 np.median(norms, axis=0)을 넘기세요.",
+        "en": "norms is a 1-D array; norms[k] is a gradient norm measured at distance k "
+        "(k = 0, 1, 2, ...), shrinking roughly like g_0 · r**k. Take logs: log norms[k] ≈ "
+        "log g_0 + k · log r, a straight line in k. Fit it by least squares with "
+        "np.polyfit(k, np.log(norms), 1); the first number is the slope log r; return np.exp "
+        "of it as one float. Using only the first and the last value lets the noise decide. "
+        "For this chapter's 2-D norms, pass np.median(norms, axis=0).",
     },
     reference=per_step_factor,
     cases=[

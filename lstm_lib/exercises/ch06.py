@@ -12,17 +12,17 @@ from .core import case, random_gate_args, register
 
 
 def input_gate(x, h_prev, W_i, b_i):
-    z = W_i @ np.concatenate([h_prev, x]) + b_i  # W_i [h_{t-1}, x_t] + b_i
-    return 1.0 / (1.0 + np.exp(-z))  # i_t = σ(z)
+    a = W_i @ np.concatenate([h_prev, x]) + b_i  # pre-activation W_i [h_{t-1}, x_t] + b_i
+    return 1.0 / (1.0 + np.exp(-a))  # i_t = σ(a)
 
 
 def candidate(x, h_prev, W_g, b_g):
-    z = W_g @ np.concatenate([h_prev, x]) + b_g  # W_g [h_{t-1}, x_t] + b_g
-    return np.tanh(z)  # C̃_t = tanh(z)
+    a = W_g @ np.concatenate([h_prev, x]) + b_g  # pre-activation W_g [h_{t-1}, x_t] + b_g
+    return np.tanh(a)  # C̃_t = tanh(a)
 
 
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
+def _sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
 
 
 def _fixed_cases(weight, bias, zero_label):

@@ -107,13 +107,14 @@ register(
     name="07.cell_over_time",
     title={"ko": "셀 상태를 시간에 따라 굴리기", "en": "Run the cell state through time"},
     hint={
-        "ko": "c = c0에서 시작해 t = 1, ..., T마다 c = f_t * c + i_t * g_t로 바꾸고, 바꾼 뒤의 "
-        "c를 모읍니다. f_seq[t], i_seq[t], g_seq[t]는 모두 같은 걸음 t의 값입니다. 돌려줄 것은 "
-        "C_1, ..., C_T를 쌓은 (T, H) 배열이며, C_0는 들어가지 않습니다 (np.stack).",
-        "en": "Start from c = c0; for each step t = 1, ..., T set c = f_t * c + i_t * g_t and "
-        "collect c after the update. f_seq[t], i_seq[t] and g_seq[t] all belong to the same "
-        "step. Return C_1, ..., C_T stacked into a (T, H) array; C_0 is not part of it "
-        "(np.stack).",
+        "ko": "c = c0에서 시작해 각 행을 차례로 꺼내 c = f * c + i * g로 바꾸고, 바꾼 뒤의 c를 "
+        "모읍니다. 파이썬의 행 번호는 0부터이므로 f_seq[k], i_seq[k], g_seq[k]는 셋 모두 "
+        "k + 1번째 걸음의 값입니다. 돌려줄 것은 C_1, ..., C_T를 쌓은 (T, H) 배열이며, C_0는 "
+        "들어가지 않습니다 (np.stack).",
+        "en": "Start from c = c0; take the rows in turn, set c = f * c + i * g and collect c "
+        "after the update. Python counts rows from 0, so f_seq[k], i_seq[k] and g_seq[k] all "
+        "belong to step k + 1. Return C_1, ..., C_T stacked into a (T, H) array; C_0 is not "
+        "part of it (np.stack).",
     },
     reference=cell_over_time,
     cases=[

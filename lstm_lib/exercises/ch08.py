@@ -1,29 +1,28 @@
 """Chapter 08 exercises: the output gate, the hidden state and a whole LSTM step.
 
 - ``08.output_and_hidden``: o_t = σ(W_o [h_{t-1}, x_t] + b_o) and h_t = o_t ⊙ tanh(C_t).
-- ``08.lstm_step``: one full step, returning ``(h, c)``; ``p`` holds the weights as
-  attributes ``p.W_f, p.b_f, p.W_i, p.b_i, p.W_g, p.b_g, p.W_o, p.b_o``, like the parameter
-  object of ``lstm_lib.lstm``.
+- ``08.lstm_step``: one full step, returning ``(h, c)``; ``p`` is a real
+  :class:`lstm_lib.lstm.LSTMParams` (what ``lstm.init_params`` returns), so a solution may
+  use ``p.W_f`` ... ``p.b_o``, ``p.hidden_size`` or hand ``p`` to ``lstm.step``.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 
+from .. import lstm as _lstm
 from .core import case, random_sizes, register
 
 
 def output_and_hidden(x, h_prev, c, W_o, b_o):
-    z = W_o @ np.concatenate([h_prev, x]) + b_o  # W_o [h_{t-1}, x_t] + b_o
-    o = 1.0 / (1.0 + np.exp(-z))  # o_t = σ(z)
+    a = W_o @ np.concatenate([h_prev, x]) + b_o  # pre-activation W_o [h_{t-1}, x_t] + b_o
+    o = 1.0 / (1.0 + np.exp(-a))  # o_t = σ(a)
     h = o * np.tanh(c)  # h_t = o_t ⊙ tanh(C_t)
     return o, h
 
 
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
+def _sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
 
 
 def _random_output_args(rng):
@@ -102,13 +101,24 @@ def lstm_step(x, h_prev, c_prev, p):
     return h, c
 
 
+class LSTMParams(_lstm.LSTMParams):
+    """A real :class:`lstm_lib.lstm.LSTMParams` (``isinstance`` holds, ``lstm.step`` accepts
+    it; error messages name it ``LSTMParams``) whose repr is one short line of shapes, so
+    that check()'s feedback stays readable."""
+
+    def __repr__(self) -> str:
+        return "<LSTMParams: " + ", ".join(
+            f"{name} {array.shape}" for name, array in self.arrays().items()) + ">"
+
+
 def _params(rng, D, H, scale=0.8):
-    """A parameter object with random weights, shaped (H, H + D) and (H,)."""
+    """Random weights, shaped (H, H + D) and (H,), larger than ``init_params``'s so that
+    every gate's mistakes show."""
     p = {}
     for gate in "figo":
         p[f"W_{gate}"] = rng.normal(scale=scale, size=(H, H + D))
         p[f"b_{gate}"] = rng.normal(scale=0.5, size=H)
-    return SimpleNamespace(**p)
+    return LSTMParams(**p)
 
 
 def _zero_params(D, H, b_f=0.0, b_i=0.0, b_g=0.0, b_o=0.0):
@@ -117,7 +127,7 @@ def _zero_params(D, H, b_f=0.0, b_i=0.0, b_g=0.0, b_o=0.0):
     for gate in "figo":
         p[f"W_{gate}"] = np.zeros((H, H + D))
         p[f"b_{gate}"] = np.broadcast_to(np.asarray(biases[gate], dtype=float), (H,)).copy()
-    return SimpleNamespace(**p)
+    return LSTMParams(**p)
 
 
 def _random_step_args(rng):
@@ -157,10 +167,14 @@ register(
     hint={
         "ko": "z = np.concatenate([h_prev, x])를 한 번 만들고, 게이트 셋 (f, i, o: 시그모이드)과 "
         "후보 값 g (tanh)를 계산합니다. 그다음 c = f * c_prev + i * g, h = o * np.tanh(c) 순서로 "
-        "구하세요. h에는 새 c가 들어갑니다. `return h, c` 순서를 지키세요.",
+        "구하세요. h에는 새 c가 들어갑니다. `return h, c` 순서를 지키세요. p는 "
+        "lstm.init_params가 돌려주는 LSTMParams입니다. p.W_f의 모양은 (H, H + D)이고, "
+        "p.hidden_size가 H입니다.",
         "en": "Build z = np.concatenate([h_prev, x]) once, compute the three gates (f, i, o: "
         "sigmoid) and the candidate g (tanh). Then c = f * c_prev + i * g and "
-        "h = o * np.tanh(c), in that order: h uses the new c. Return them as `return h, c`.",
+        "h = o * np.tanh(c), in that order: h uses the new c. Return them as `return h, c`. "
+        "p is an LSTMParams, as lstm.init_params returns: p.W_f has shape (H, H + D), "
+        "p.hidden_size is H.",
     },
     reference=lstm_step,
     output_names=("h", "c"),
@@ -176,6 +190,11 @@ register(
         case("고정된 무작위 가중치, H = 2, D = 3", "fixed random weights, H = 2, D = 3",
              x=np.array([0.2, -1.0, 0.7]), h_prev=np.array([0.5, -0.4]),
              c_prev=np.array([0.8, -1.2]), p=_params(np.random.default_rng(2024), 3, 2)),
+        case("lstm.init_params(2, 4, rng=7)의 가중치, H = 4, D = 2",
+             "the weights of lstm.init_params(2, 4, rng=7), H = 4, D = 2",
+             x=np.array([1.0, -0.5]), h_prev=np.array([0.2, -0.1, 0.6, -0.9]),
+             c_prev=np.array([1.5, -0.3, 0.0, 2.0]),
+             p=LSTMParams(**_lstm.init_params(2, 4, rng=7).arrays())),
     ],
     random_case=_random_step_args,
     wrong={

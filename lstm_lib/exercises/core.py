@@ -35,6 +35,15 @@ DEFAULT_TIME_LIMIT = 3.0
 #: How many random cases ``check`` adds after the fixed ones.
 DEFAULT_N_RANDOM = 5
 
+#: Float dtypes a float result may have (unless the exercise sets ``exact_dtype``).
+ACCEPTED_FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
+
+#: Relative tolerance for a float32 result: float32 keeps about 7 significant digits, and
+#: a few operations lose one or two more. Also used, times the largest expected
+#: magnitude, as the absolute tolerance, so values near zero are judged by the scale of
+#: the whole answer (a float32 sum of terms of size 1 cannot be exact to 1e-9).
+FLOAT32_RTOL = 1e-5
+
 _REGISTRY: dict[str, Exercise] = {}
 
 
@@ -69,7 +78,12 @@ class Exercise:
     - ``reference``: the solution, a plain NumPy function; ``solution(name)`` shows its source.
     - ``cases``: fixed :class:`Case` objects, chosen so the usual mistakes fail.
     - ``random_case``: ``rng -> dict of arguments`` (or ``None``), for ``n_random`` more cases.
-    - ``rtol``, ``atol``: tolerance for float results (integers must match exactly).
+    - ``rtol``, ``atol``: tolerance for float results (integers must match exactly). A
+      float32 result is accepted too, compared with the looser :data:`FLOAT32_RTOL`
+      (relative, also applied to the largest expected magnitude as an absolute floor),
+      because a correct float32 computation cannot match float64 to 1e-6.
+    - ``exact_dtype``: ``True`` when the statement asks for a dtype; then a float result
+      must have exactly the reference's dtype.
     - ``output_names``: names of the parts when the function returns a tuple, e.g. ``("h", "c")``.
     - ``wrong``: known wrong versions, ``{"what is wrong": function}``; the tests check that
       ``check`` rejects every one of them. They are never shown to the reader.
@@ -84,6 +98,7 @@ class Exercise:
     n_random: int = DEFAULT_N_RANDOM
     rtol: float = 1e-6
     atol: float = 1e-9
+    exact_dtype: bool = False
     output_names: tuple[str, ...] = ()
     wrong: dict[str, Callable] = field(default_factory=dict)
 
@@ -166,29 +181,36 @@ MESSAGES = {
         "en": "  your function returned None. Did you forget the `return`?",
     },
     "list": {
-        "ko": "  {kind}을(를) 돌려주었습니다. NumPy 배열로 돌려주세요 (np.asarray(...)).",
+        "ko": "  NumPy 배열을 돌려주어야 합니다. 돌려준 값의 종류: {kind}. "
+        "np.asarray(...)로 바꿔 돌려주세요.",
         "en": "  it returned a {kind}; return a NumPy array instead (np.asarray(...)).",
     },
     "not_array": {
-        "ko": "  NumPy 배열을 기대했는데 {kind}을(를) 돌려주었습니다.",
+        "ko": "  NumPy 배열을 돌려주어야 합니다. 돌려준 값의 종류: {kind}.",
         "en": "  expected a NumPy array but got a {kind}.",
     },
+    "tensor": {
+        "ko": "  NumPy 배열을 돌려주어야 하는데 PyTorch 텐서를 돌려주었습니다. "
+        "마지막에 .detach().numpy()를 붙여 NumPy 배열로 바꾸세요.",
+        "en": "  expected a NumPy array but got a PyTorch tensor; convert it at the end "
+        "with .detach().numpy().",
+    },
     "not_number": {
-        "ko": "  숫자 하나를 기대했는데 {kind}을(를) 돌려주었습니다.",
+        "ko": "  숫자 하나를 돌려주어야 합니다. 돌려준 값의 종류: {kind}.",
         "en": "  expected a single number but got a {kind}.",
     },
     "not_int": {
-        "ko": "  정수(int)를 기대했는데 소수 {got!r}을(를) 돌려주었습니다.",
+        "ko": "  정수(int)를 돌려주어야 하는데, 돌려준 값은 소수 {got!r}입니다.",
         "en": "  expected a whole number (an int) but got the float {got!r}.",
     },
     "not_tuple": {
-        "ko": "  {n}개 값의 튜플 ({names})을 기대했는데 {kind}을(를) 돌려주었습니다. "
-        "`return {names}`처럼 돌려주세요.",
+        "ko": "  값 {n}개를 튜플로 돌려주어야 합니다: `return {names}`. "
+        "돌려준 값의 종류: {kind}.",
         "en": "  expected a tuple of {n} values ({names}) but got a {kind}. "
         "Return them as `return {names}`.",
     },
     "tuple_len": {
-        "ko": "  {n}개 값 ({names})을 기대했는데 {got}개를 돌려주었습니다.",
+        "ko": "  값을 {n}개({names}) 돌려주어야 하는데 돌려준 개수는 {got}입니다.",
         "en": "  expected {n} values ({names}) but got {got}.",
     },
     "part": {
@@ -200,8 +222,12 @@ MESSAGES = {
         "en": "wrong shape: expected {expected}, got {got}.",
     },
     "dtype": {
-        "ko": "자료형(dtype)이 다릅니다: 기대한 것 {expected}, 받은 것 {got}.",
+        "ko": "자료형(dtype)이 다릅니다: 기대한 자료형 {expected}, 받은 자료형 {got}.",
         "en": "wrong dtype: expected {expected}, got {got}.",
+    },
+    "dtype_float": {
+        "ko": "실수 배열을 돌려주어야 합니다 (float64나 float32). 받은 자료형: {got}.",
+        "en": "expected an array of floats (float64 or float32), got dtype {got}.",
     },
     "nan": {
         "ko": "NaN이나 inf가 있습니다 (위치 {index}). 0으로 나누거나 넘치는 계산이 없는지 보세요.",
@@ -222,10 +248,12 @@ MESSAGES = {
         "en": "    expected: {expected}\n    got:      {got}",
     },
     "mutated": {
-        "ko": "  함수가 입력 `{arg}`를 제자리에서 바꿨습니다. 새 배열을 만들어 돌려주세요 "
-        "(예: `c_prev *= f` 대신 `f * c_prev`).",
-        "en": "  your function changed its input `{arg}` in place. Build a new array "
-        "instead (e.g. `f * c_prev`, not `c_prev *= f`).",
+        "ko": "  함수가 입력으로 받은 배열을 제자리에서 바꿨습니다 (인자 `{arg}`). "
+        "`{arg} *= ...`나 `{arg}[...] = ...`는 부른 쪽의 배열까지 바꿉니다. "
+        "새 배열을 만들어 돌려주세요 (`{arg} * ...`, 또는 `{arg}.copy()`에서 시작).",
+        "en": "  your function changed its input `{arg}` in place: `{arg} *= ...` or "
+        "`{arg}[...] = ...` changes the caller's array too. Build a new array instead "
+        "(`{arg} * ...`, or start from `{arg}.copy()`).",
     },
     "warned": {
         "ko": "  참고: 경고가 있었습니다 — {warning}",
@@ -361,14 +389,29 @@ def _index(flat_index: int, shape: tuple) -> str:
     return "[" + ", ".join(str(int(i)) for i in idx) + "]"
 
 
+def _tolerance(ex: Exercise, dtype, expected) -> tuple[float, float]:
+    """``(rtol, atol)`` for a float result of ``dtype``; looser for float32 (see FLOAT32_RTOL)."""
+    if np.dtype(dtype).itemsize >= 8:
+        return ex.rtol, ex.atol
+    scale = float(np.max(np.abs(expected))) if np.size(expected) else 0.0
+    if not math.isfinite(scale):
+        scale = 0.0
+    return max(ex.rtol, FLOAT32_RTOL), max(ex.atol, FLOAT32_RTOL * scale)
+
+
 def _compare_array(expected: np.ndarray, got: Any, ex: Exercise, lang: str) -> str | None:
     if isinstance(got, (list, tuple)):
         return _say("list", lang, kind=type(got).__name__).strip()
+    if type(got).__module__.startswith("torch"):
+        return _say("tensor", lang).strip()
     if not isinstance(got, np.ndarray):
         return _say("not_array", lang, kind=_kind(got)).strip()
     if got.shape != expected.shape:
         return _say("shape", lang, expected=expected.shape, got=got.shape)
-    if got.dtype.kind != expected.dtype.kind or (
+    if expected.dtype.kind == "f" and not ex.exact_dtype:
+        if got.dtype not in ACCEPTED_FLOATS:
+            return _say("dtype_float", lang, got=got.dtype)
+    elif got.dtype.kind != expected.dtype.kind or (
         expected.dtype.kind == "f" and got.dtype != expected.dtype
     ):
         return _say("dtype", lang, expected=expected.dtype, got=got.dtype)
@@ -376,7 +419,8 @@ def _compare_array(expected: np.ndarray, got: Any, ex: Exercise, lang: str) -> s
         bad = ~np.isfinite(got) & np.isfinite(expected)
         if bad.any():
             return _say("nan", lang, index=_index(int(np.flatnonzero(bad)[0]), got.shape))
-        close = np.isclose(got, expected, rtol=ex.rtol, atol=ex.atol, equal_nan=True)
+        rtol, atol = _tolerance(ex, got.dtype, expected)
+        close = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
     else:
         close = got == expected
     if close.all():
@@ -393,6 +437,8 @@ def _compare_array(expected: np.ndarray, got: Any, ex: Exercise, lang: str) -> s
 def _compare_number(expected: Any, got: Any, ex: Exercise, lang: str) -> str | None:
     if isinstance(got, np.ndarray) and got.ndim == 0:
         got = got[()]
+    if type(got).__module__.startswith("torch"):
+        return _say("tensor", lang).strip()
     if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.number)):
         return _say("not_number", lang, kind=_kind(got)).strip()
     if isinstance(expected, (int, np.integer)):
@@ -404,7 +450,9 @@ def _compare_number(expected: Any, got: Any, ex: Exercise, lang: str) -> str | N
             "value", lang, expected=_fmt_number(expected), got=_fmt_number(got))
     if not math.isfinite(float(got)) and math.isfinite(float(expected)):
         return _say("nan", lang, index="-")
-    if math.isclose(float(got), float(expected), rel_tol=ex.rtol, abs_tol=ex.atol):
+    dtype = got.dtype if isinstance(got, np.floating) else np.float64
+    rtol, atol = _tolerance(ex, dtype, expected)
+    if math.isclose(float(got), float(expected), rel_tol=rtol, abs_tol=atol):
         return None
     return _say("value", lang, expected=_fmt_number(expected), got=_fmt_number(got))
 
