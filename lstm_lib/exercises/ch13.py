@@ -269,7 +269,7 @@ register(
         "diag((h_prev - n) z(1 - z)) W_zh. 여기서 W_rh = W_r[:, :H], "
         "W_zh = W_z[:, :H], W_nh = W_n[:, :H], m = W_nh h_prev + b_hn입니다. i행에는 "
         "h[i]를 h_prev의 각 칸으로 미분한 값이 들어갑니다. 유한 차분으로 답을 확인하려면 "
-        "중심 차분 (f(h + ε e_j) - f(h - ε e_j)) / (2ε)를 ε = 1e-5쯤으로 쓰세요. 채점은 "
+        "중심 차분을 쓰세요: (f(h + ε e_j) - f(h - ε e_j)) / (2ε), ε = 1e-5 정도. 채점은 "
         "상대 오차 1e-4, 절대 오차 1e-6까지 받아 줍니다.",
         "en": "Differentiate h = (1 - z) * n + z * h_prev with respect to h_prev and add three "
         "paths: (1) diag(z) from z * h_prev directly, (2) through n: diag((1 - z)(1 - n²)) "
