@@ -270,6 +270,7 @@ register(
     reference=central_difference,
     rtol=1e-6,
     atol=1e-9,
+    exact_dtype=True,  # the statement asks for float64: float32 differences lose the digits
     cases=[
         case("f(x) = Σ x³: 미분값 3x²", "f(x) = Σ x³: the derivative is 3x²",
              f=_Named(lambda x: float(np.sum(x**3)), "f(x) = Σ x³"),
