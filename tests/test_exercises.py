@@ -241,6 +241,26 @@ def test_feedback_names_the_case_and_the_difference():
     assert "기대한 값" in ko.message
 
 
+def test_feedback_shows_more_digits_and_the_tolerance_when_values_look_equal():
+    """Where the tolerance is tighter than six digits (an exercise whose statement asks
+    for float64 keeps rtol 1e-6), a near miss is shown with the digits that differ and
+    the tolerance; a plainly wrong answer keeps the short form."""
+    from lstm_lib.exercises.core import Exercise, compare
+
+    ex = Exercise(name="99.x", title={}, hint={}, reference=np.sin, cases=[],
+                  exact_dtype=True)
+    expected = np.array([0.123456789, 2.0])
+    nearly = expected + np.array([2e-7, 0.0])  # the same number at six digits
+    for lang, word in (("en", "tolerance"), ("ko", "허용 오차")):
+        text = compare(expected, nearly, ex, lang)
+        assert text is not None and word in text, text
+        assert "0.12345679" in text and "0.12345699" in text, text
+        assert "0.123457, " not in text
+    # a plain wrong answer keeps the short form
+    wrong = get("05.forget_gate").wrong["bias missing"]
+    assert "tolerance" not in _quiet_check("05.forget_gate", wrong).message
+
+
 def test_language_defaults_to_the_edition(monkeypatch):
     import lstm_lib
 

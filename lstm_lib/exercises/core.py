@@ -236,20 +236,17 @@ MESSAGES = {
         "or an overflow.",
     },
     "values": {
-        "ko": "값이 다릅니다. 처음 다른 곳은 위치 {index}: 기대한 값 {expected}, 받은 값 {got}"
-        "\n    (차이 {diff}, 허용 오차 {allowed}).",
+        "ko": "값이 다릅니다. 처음 다른 곳은 위치 {index}: 기대한 값 {expected}, 받은 값 {got}.",
         "en": "wrong values. First difference at index {index}: expected {expected}, "
-        "got {got}\n    (difference {diff}, tolerance {allowed}).",
+        "got {got}.",
     },
     "value": {
-        "ko": "값이 다릅니다: 기대한 값 {expected}, 받은 값 {got} "
-        "(차이 {diff}, 허용 오차 {allowed}).",
-        "en": "wrong value: expected {expected}, got {got} "
-        "(difference {diff}, tolerance {allowed}).",
-    },
-    "int_value": {
         "ko": "값이 다릅니다: 기대한 값 {expected}, 받은 값 {got}.",
         "en": "wrong value: expected {expected}, got {got}.",
+    },
+    "tolerance": {
+        "ko": "\n    두 값의 차이({diff})가 허용 오차({allowed})보다 큽니다.",
+        "en": "\n    They differ by {diff}, more than the tolerance of {allowed}.",
     },
     "arrays": {
         "ko": "    기대한 값: {expected}\n    받은 값:   {got}",
@@ -387,14 +384,23 @@ def _fmt_number(value: Any, digits: int = 6) -> str:
     return f"{float(value):.{digits}g}"
 
 
-def _fmt_pair(expected: Any, got: Any) -> tuple[str, str]:
-    """``expected`` and ``got`` as text, with as many digits as it takes to tell them apart
-    (6 at least, 17 at most): a float32 answer may differ only in the eighth digit."""
+def _fmt_pair(expected: Any, got: Any, allowed: float, lang: str) -> tuple[str, str, str]:
+    """``(expected, got, note)`` as shown to the reader.
+
+    The two numbers get as many significant digits as it takes to tell them apart (6 at
+    least, 17 at most), never "expected 0.0236723, got 0.0236723". When the answer is
+    close (within a thousand times the tolerance ``allowed``), the note names the
+    difference and the tolerance; a plainly wrong answer keeps the short form.
+    """
     for digits in (6, 8, 10, 12, 17):
-        pair = _fmt_number(expected, digits), _fmt_number(got, digits)
-        if pair[0] != pair[1]:
+        e, g = _fmt_number(expected, digits), _fmt_number(got, digits)
+        if e != g:
             break
-    return pair
+    diff = abs(float(got) - float(expected))
+    note = ""
+    if diff <= 1000 * allowed:
+        note = _say("tolerance", lang, diff=_fmt_small(diff), allowed=_fmt_small(allowed))
+    return e, g, note
 
 
 def _fmt_small(value: float) -> str:
@@ -462,17 +468,17 @@ def _compare_array(expected: np.ndarray, got: Any, ex: Exercise, lang: str) -> s
         close = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
     else:
         close = got == expected
+        rtol, atol = ex.rtol, ex.atol  # only shown for floats
     if close.all():
         return None
     first = int(np.flatnonzero(~close.ravel())[0])
     want, have = expected.ravel()[first], got.ravel()[first]
-    if got.dtype.kind in "fc":
-        diff, allowed = abs(complex(have) - complex(want)), atol + rtol * abs(complex(want))
+    if got.dtype.kind == "f":  # np.isclose: |got - want| <= atol + rtol |want|
+        shown_e, shown_g, note = _fmt_pair(want, have, atol + rtol * abs(float(want)), lang)
     else:
-        diff, allowed = abs(int(have) - int(want)), 0
-    shown = _fmt_pair(want, have)
-    text = _say("values", lang, index=_index(first, got.shape), expected=shown[0],
-                got=shown[1], diff=_fmt_small(diff), allowed=_fmt_small(allowed))
+        shown_e, shown_g, note = _fmt_number(want), _fmt_number(have), ""
+    text = _say("values", lang, index=_index(first, got.shape), expected=shown_e,
+                got=shown_g) + note
     if expected.size <= 12:
         arrays = _fmt_array_pair(expected, got)
         text += "\n" + _say("arrays", lang, expected=arrays[0], got=arrays[1])
@@ -492,19 +498,17 @@ def _compare_number(expected: Any, got: Any, ex: Exercise, lang: str) -> str | N
                 return _say("not_int", lang, got=float(got)).strip()
             got = int(got)
         return None if int(got) == int(expected) else _say(
-            "int_value", lang, expected=_fmt_number(expected), got=_fmt_number(got))
+            "value", lang, expected=_fmt_number(expected), got=_fmt_number(got))
     if not math.isfinite(float(got)) and math.isfinite(float(expected)):
         return _say("nan", lang, index="-")
     dtype = got.dtype if isinstance(got, np.floating) else np.float64
     rtol, atol = _tolerance(ex, dtype, expected)
     if math.isclose(float(got), float(expected), rel_tol=rtol, abs_tol=atol):
         return None
-    shown = _fmt_pair(expected, got)
     # math.isclose: |a - b| <= max(rel_tol * max(|a|, |b|), abs_tol)
     allowed = max(rtol * max(abs(float(got)), abs(float(expected))), atol)
-    return _say("value", lang, expected=shown[0], got=shown[1],
-                diff=_fmt_small(abs(float(got) - float(expected))),
-                allowed=_fmt_small(allowed))
+    shown_e, shown_g, note = _fmt_pair(expected, got, allowed, lang)
+    return _say("value", lang, expected=shown_e, got=shown_g) + note
 
 
 def _compare_one(expected: Any, got: Any, ex: Exercise, lang: str) -> str | None:
