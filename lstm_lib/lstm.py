@@ -482,6 +482,8 @@ def init_layers(input_size: int, hidden_size: int, num_layers: int = 1,
     _checks.sizes(input_size, hidden_size)
     if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 1:
         raise ValueError(f"num_layers must be a positive integer, got {num_layers!r}")
+    if not isinstance(bidirectional, bool | np.bool_):
+        raise TypeError(f"bidirectional must be True or False, got {bidirectional!r}")
     rng = _checks.generator(rng)
     k = 2 if bidirectional else 1
     layers = []
@@ -580,8 +582,13 @@ def from_state_dict(state_dict) -> list[tuple[LSTMParams, ...]]:
     for name, value in state_dict.items():
         match = _STATE_DICT_NAME.match(name)
         if match is None:
+            prefix, _, last = name.rpartition(".")
+            hint = (f"; this looks like the state_dict of a model that contains an LSTM: "
+                    f"pass that submodule's state_dict (model.{prefix}.state_dict()), or "
+                    f"strip the prefix {prefix + '.'!r} from the names"
+                    if prefix and _STATE_DICT_NAME.match(last) else "")
             raise ValueError(f"unexpected entry {name!r}: an nn.LSTM state_dict holds "
-                             f"weight_ih_l0, weight_hh_l0, bias_ih_l0, ... only")
+                             f"weight_ih_l0, weight_hh_l0, bias_ih_l0, ... only{hint}")
         kind, layer, reverse = match.group(1), int(match.group(2)), bool(match.group(3))
         if kind == "weight_hr":
             raise ValueError("this LSTM has projections (proj_size > 0, weight_hr_l*), which "

@@ -46,10 +46,12 @@ class LSTMFromScratch(nn.Module):
     ``bias_ih_l0``, ``bias_hh_l0`` (4H,), ``..._l1`` whose ``weight_ih`` is (4H, k*H), and
     ``..._reverse`` for the backward direction; gate blocks in the order i, f, g, o),
     initialised as ``nn.LSTM`` does, so an ``nn.LSTM``'s ``state_dict`` loads into it.
+    ``bias=False`` leaves out the two bias vectors, as ``nn.LSTM(..., bias=False)`` does.
     ``forward`` takes and returns what ``nn.LSTM`` does: input (T, B, D) (or (B, T, D) with
-    ``batch_first=True``, or (T, D) unbatched) and an optional ``(h_0, c_0)``, each
+    ``batch_first=True``, or (T, D) unbatched) and an optional pair ``(h_0, c_0)``, each
     (num_layers * k, B, H) whatever ``batch_first`` says; it returns
-    ``(output, (h_n, c_n))``. No dropout between layers (``nn.LSTM``'s default, 0).
+    ``(output, (h_n, c_n))``. What it does not have: dropout between layers (``nn.LSTM``'s
+    default is 0), projections (``proj_size``) and packed sequences.
 
     It is slower than ``nn.LSTM`` (a Python loop with small operations), and that is the
     point: every line is one of the equations.
@@ -57,19 +59,24 @@ class LSTMFromScratch(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, *,
                  batch_first: bool = False, bidirectional: bool = False,
-                 dtype: torch.dtype | None = None):
+                 dtype: torch.dtype | None = None, bias: bool = True):
         super().__init__()
         for name, size in (("input_size", input_size), ("hidden_size", hidden_size),
                            ("num_layers", num_layers)):
             if isinstance(size, bool) or not isinstance(size, int) or size < 1:
                 raise ValueError(f"{name} must be a positive integer, got {size!r}")
+        for name, flag in (("batch_first", batch_first), ("bidirectional", bidirectional),
+                           ("bias", bias)):
+            if not isinstance(flag, bool):
+                raise TypeError(f"{name} must be True or False, got {flag!r}")
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
-        self.batch_first, self.bidirectional = batch_first, bidirectional
+        self.batch_first, self.bidirectional, self.bias = batch_first, bidirectional, bias
         H, k = hidden_size, 2 if bidirectional else 1
         for layer in range(num_layers):
             D = input_size if layer == 0 else k * H  # layer l + 1 reads layer l's output
-            shapes = {"weight_ih": (4 * H, D), "weight_hh": (4 * H, H),
-                      "bias_ih": (4 * H,), "bias_hh": (4 * H,)}
+            shapes = {"weight_ih": (4 * H, D), "weight_hh": (4 * H, H)}
+            if bias:
+                shapes.update(bias_ih=(4 * H,), bias_hh=(4 * H,))
             for suffix in self._suffixes(layer):
                 for name, shape in shapes.items():
                     setattr(self, name + suffix, nn.Parameter(torch.empty(shape, dtype=dtype)))
@@ -88,7 +95,10 @@ class LSTMFromScratch(nn.Module):
     def _run(self, x, h, c, suffix: str):
         """One layer in one direction over x (T, B, D): the six equations, step by step."""
         W_ih, W_hh = getattr(self, "weight_ih" + suffix), getattr(self, "weight_hh" + suffix)
-        b_ih, b_hh = getattr(self, "bias_ih" + suffix), getattr(self, "bias_hh" + suffix)
+        if self.bias:
+            b_ih, b_hh = getattr(self, "bias_ih" + suffix), getattr(self, "bias_hh" + suffix)
+        else:
+            b_ih = b_hh = 0.0  # nn.LSTM(..., bias=False)
         outputs = []
         for x_t in x:
             gates = x_t @ W_ih.T + b_ih + h @ W_hh.T + b_hh  # all four gates, (B, 4H)
@@ -114,6 +124,10 @@ class LSTMFromScratch(nn.Module):
         n_states = self.num_layers * (2 if self.bidirectional else 1)
         if hx is None:
             h0 = c0 = x.new_zeros(n_states, B, H)
+        elif not isinstance(hx, tuple | list) or len(hx) != 2:
+            raise TypeError(f"hx must be a pair (h_0, c_0), as for nn.LSTM; got "
+                            f"{type(hx).__name__}"
+                            + (f" of shape {tuple(hx.shape)}" if hasattr(hx, "shape") else ""))
         else:
             expected = (n_states, H) if unbatched else (n_states, B, H)
             for name, state in zip(("h_0", "c_0"), hx, strict=True):

@@ -465,3 +465,18 @@ def test_layers_refuse_bad_input():
         lstm.from_state_dict(42)
     with pytest.raises(ValueError, match="num_layers must be a positive integer"):
         lstm.init_layers(3, 4, 0)
+
+
+def test_layers_say_what_they_expect():
+    with pytest.raises(TypeError, match="bidirectional must be True or False"):
+        lstm.init_layers(3, 4, 1, bidirectional="no")
+
+    class Model(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm = torch.nn.LSTM(3, 4)
+
+    with pytest.raises(ValueError, match=r"model\.lstm\.state_dict\(\).*'lstm\.'"):
+        lstm.from_state_dict(Model().state_dict())
+    layers = lstm.from_state_dict(Model().lstm)  # the submodule itself is fine
+    assert len(layers) == 1 and layers[0][0].hidden_size == 4

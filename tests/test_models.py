@@ -223,3 +223,32 @@ def test_stacked_state_shapes_are_checked():
         scratch(torch.zeros(5, 7, 2))
     with pytest.raises(ValueError, match="num_layers"):
         LSTMFromScratch(3, 4, 0)
+
+
+@pytest.mark.parametrize("stack", [(1, False, False), (2, True, True)])
+def test_without_bias_loads_and_equals_nn_lstm(stack):
+    L, bi, bf = stack
+    torch.manual_seed(7)
+    reference = torch.nn.LSTM(3, 4, L, bias=False, batch_first=bf, bidirectional=bi,
+                              dtype=torch.float64)
+    scratch = LSTMFromScratch(3, 4, L, bias=False, batch_first=bf, bidirectional=bi,
+                              dtype=torch.float64)
+    scratch.load_state_dict(reference.state_dict())  # strict: no bias_ih_l0 on either side
+    assert not any(name.startswith("bias") for name, _ in scratch.named_parameters())
+    x = torch.randn((2, 5, 3) if bf else (5, 2, 3), dtype=torch.float64)
+    with torch.no_grad():
+        out_r, (hn_r, cn_r) = reference(x)
+        out_s, (hn_s, cn_s) = scratch(x)
+    for ours, theirs in ((out_s, out_r), (hn_s, hn_r), (cn_s, cn_r)):
+        torch.testing.assert_close(ours, theirs, rtol=0, atol=1e-12)
+
+
+def test_from_scratch_says_what_it_expects():
+    scratch = LSTMFromScratch(3, 4, 2, bidirectional=True)
+    x = torch.zeros(5, 2, 3)
+    with pytest.raises(TypeError, match=r"pair \(h_0, c_0\).*Tensor of shape \(4, 2, 4\)"):
+        scratch(x, torch.zeros(4, 2, 4))  # h_0 alone, not (h_0, c_0)
+    with pytest.raises(TypeError, match="bidirectional must be True or False"):
+        LSTMFromScratch(3, 4, bidirectional="no")
+    with pytest.raises(TypeError, match="bias must be True or False"):
+        LSTMFromScratch(3, 4, bias=None)
