@@ -306,3 +306,11 @@ def test_central_difference_accepts_other_correct_forms():
 
     assert _quiet("10.central_difference", in_place_and_restored)
     assert _quiet("10.central_difference", own_eps)
+
+
+def test_central_difference_reference_takes_the_statements_hand_example():
+    # x = 3 written as an integer array must not truncate the 0.1 step to 0
+    from lstm_lib.exercises import ch10
+
+    grad = ch10.central_difference(lambda y: float(y[0] ** 2), np.array([3]), 0.1)
+    assert grad.dtype == np.float64 and abs(grad[0] - 6.0) < 1e-12
