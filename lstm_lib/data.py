@@ -8,7 +8,9 @@ targets are one value per sequence, ``(B,)``.
 - :func:`remember_first`: the answer is the symbol shown at the very first step, and the
   network has to carry it across ``T - 1`` steps of distractors (chapter 03).
 - :func:`adding_problem`: add the two marked numbers in a sequence of random numbers
-  (Hochreiter & Schmidhuber 1997, experiment 4; chapter 11).
+  (Hochreiter & Schmidhuber 1997, experiment 4, in the form of Le, Jaitly & Hinton 2015;
+  chapter 11). ``min_gap`` keeps both marks that many steps away from the end, the control
+  of chapter 11: a gap that every sequence has, not only some.
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ def remember_first(T: int, batch_size: int, rng, n_symbols: int = 4,
     return X, y
 
 
-def adding_problem(T: int, batch_size: int, rng, dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
+def adding_problem(T: int, batch_size: int, rng, dtype=np.float32,
+                   min_gap: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """A batch of the adding problem (Hochreiter & Schmidhuber 1997; chapters 03 and 11).
 
     Each step carries two numbers: a value drawn uniformly from [0, 1], and a marker that is
@@ -75,15 +78,30 @@ def adding_problem(T: int, batch_size: int, rng, dtype=np.float32) -> tuple[np.n
     a number in [0, 2]. Always answering 1 (the mean of the target) gives a mean squared
     error of 1/6 ≈ 0.167, the baseline a model must beat.
 
+    This is the form of Le, Jaitly & Hinton (2015) and Arjovsky et al. (2016). In the
+    original (experiment 4 of Hochreiter & Schmidhuber 1997) the values lie in [-1, 1], the
+    first mark is among the first ten steps, the target is rescaled to [0, 1] and the
+    length varies a little; chapter 11 explains what the difference does.
+
+    ``min_gap`` (chapter 11's control): the marks are placed in the first ``T - min_gap``
+    steps only (one in each half of them), so every marked value lies at least
+    ``min_gap`` steps before the end, while the values go on to the last step. With the
+    default 0, the second mark can fall on the very last steps, and the random numbers
+    are exactly those of the plain task.
+
     Returns ``X`` of shape ``(T, batch_size, 2)`` (channel 0 the values, channel 1 the
-    markers) and ``y`` of shape ``(batch_size,)``, both in ``dtype``. ``T`` must be at least 2.
+    markers) and ``y`` of shape ``(batch_size,)``, both in ``dtype``. ``T`` must be at
+    least ``min_gap + 2``.
     """
-    _check_sizes(T, batch_size, T_min=2)
+    if isinstance(min_gap, bool) or not isinstance(min_gap, int | np.integer) or min_gap < 0:
+        raise ValueError(f"min_gap must be a non-negative integer, got {min_gap!r}")
+    _check_sizes(T, batch_size, T_min=2 + int(min_gap))
     rng = as_rng(rng)
-    half = T // 2
+    span = T - int(min_gap)  # the marks fall in steps 0 .. span - 1
+    half = span // 2
     values = rng.uniform(0.0, 1.0, size=(T, batch_size))
     first = rng.integers(0, half, size=batch_size)
-    second = rng.integers(half, T, size=batch_size)
+    second = rng.integers(half, span, size=batch_size)
     markers = np.zeros((T, batch_size))
     columns = np.arange(batch_size)
     markers[first, columns] = 1.0

@@ -93,3 +93,33 @@ def test_adding_problem_needs_two_steps():
 def test_remember_first_needs_two_symbols():
     with pytest.raises(ValueError):
         remember_first(5, 4, rng=0, n_symbols=1)
+
+
+def test_adding_problem_min_gap_keeps_the_marks_away_from_the_end():
+    T, gap, B = 30, 12, 4000
+    X, y = adding_problem(T, B, rng=5, min_gap=gap)
+    markers = X[:, :, 1]
+    np.testing.assert_array_equal(markers.sum(0), 2.0)
+    assert markers[T - gap:].sum() == 0  # nothing marked in the last `gap` steps
+    span = T - gap
+    assert markers[: span // 2].sum(0).tolist() == [1.0] * B  # one in each half of the span
+    np.testing.assert_allclose((X[:, :, 0] * markers).sum(0), y, rtol=1e-6)
+    # the values go on to the last step, and every position of the span is used
+    assert X[T - gap:, :, 0].std() > 0.2
+    assert set(np.flatnonzero(markers.sum(1))) == set(range(span))
+    assert abs(((y - 1.0) ** 2).mean() - 1 / 6) < 0.01  # the same baseline
+
+
+def test_adding_problem_min_gap_zero_is_the_plain_task():
+    for u, v in zip(adding_problem(9, 5, rng=3), adding_problem(9, 5, rng=3, min_gap=0),
+                    strict=True):
+        np.testing.assert_array_equal(u, v)
+
+
+def test_adding_problem_min_gap_is_checked():
+    adding_problem(7, 2, rng=0, min_gap=5)  # two steps left for the two marks
+    with pytest.raises(ValueError):
+        adding_problem(7, 2, rng=0, min_gap=6)
+    for bad in (-1, 1.5, True):
+        with pytest.raises(ValueError):
+            adding_problem(7, 2, rng=0, min_gap=bad)
