@@ -446,24 +446,66 @@ def truncated_lstm_backward(d_outputs, cache: _lstm.LSTMCache, window: int, d_fi
     return dX, _lstm.LSTMParams(**total)
 
 
-def lstm_input_gradient_norms(p: _lstm.LSTMParams, X, readout, h0=None, c0=None) -> np.ndarray:
+def lstm_input_gradient_norms(p: _lstm.LSTMParams, X, readout, h0=None, c0=None,
+                              keep=("h", "c")) -> np.ndarray:
     """``||∂(readout · h_T)/∂x_t||`` for every step t and every sequence (chapter 10).
 
     A linear read-out of the last hidden state, ``y = readout · h_T``, stands for the
     model's prediction. ``X`` is (T, B, D) or (T, D); ``readout`` has shape (H,). One
-    backward pass (:func:`lstm_lib.lstm.backward`) gives the gradient with respect to
-    every input; the result is its norm over the D features: shape (T, B), or (T,) for
-    one sequence. Row t is step t, so row ``T - 1 - k`` is the input k steps before the end.
+    backward pass gives the gradient with respect to every input; the result is its norm
+    over the D features: shape (T, B), or (T,) for one sequence. Row t is step t, so row
+    ``T - 1 - k`` is the input k steps before the end.
+
+    ``keep`` names the ways by which the gradient may go back from one step to the one
+    before, as in chapter 10's ``bptt``: ``"h"`` through ``h_{t-1}`` (and the four weight
+    blocks), ``"c"`` along the cell state (the belt, ``f_t ⊙ δC_t``). Both, the default,
+    give the exact gradient (:func:`lstm_lib.lstm.backward`); ``keep=("c",)`` keeps the
+    belt alone, the gradient the 1997 LSTM learnt from. Either way, the input of the last
+    step gets its exact gradient, since it reaches ``h_T`` without crossing a step.
     """
     _checks.params(p, _lstm.LSTMParams, "lstm")
     readout = _checks.as_array(readout, "readout", p.dtype)
     _checks.check_shape(readout, (p.hidden_size,), "readout")
     _checks.check_finite(readout, "readout")
+    if isinstance(keep, str) or not set(keep) <= {"h", "c"}:
+        raise ValueError(f"keep must be a tuple of 'h' and/or 'c', got {keep!r}")
     _, _, cache = _lstm.forward(X, p, h0, c0)
     B = cache.X.shape[1]
-    dh_T = readout if cache.unbatched else np.tile(readout, (B, 1))
-    dX, _, _ = _lstm.backward(None, cache, d_final=(dh_T, None))
-    return np.linalg.norm(dX, axis=-1)
+    if set(keep) == {"h", "c"}:
+        dh_T = readout if cache.unbatched else np.tile(readout, (B, 1))
+        dX, _, _ = _lstm.backward(None, cache, d_final=(dh_T, None))
+        return np.linalg.norm(dX, axis=-1)
+    norms = np.linalg.norm(_input_gradient_keeping(cache, np.tile(readout, (B, 1)), keep),
+                           axis=-1)
+    return norms[:, 0] if cache.unbatched else norms
+
+
+def _input_gradient_keeping(cache: _lstm.LSTMCache, dh_T: np.ndarray, keep) -> np.ndarray:
+    """``∂(readout · h_T)/∂X`` with only the ways in ``keep`` from a step to the one before.
+
+    The loop of :func:`lstm_lib.lstm.backward`, with the gradient that leaves a step
+    through ``h_{t-1}`` (``"h"``) or along the belt to ``C_{t-1}`` (``"c"``) set to zero
+    unless ``keep`` names it. Returns dX of shape (T, B, D).
+    """
+    p, X = cache.params, cache.X
+    T, B, D = X.shape
+    H = p.hidden_size
+    W_x, W_h, _ = _lstm.fused_weights(p)
+    gates = cache.gates
+    d_act = gates * (1 - gates)  # σ' for i, f, o
+    d_act[:, :, 2 * H : 3 * H] = 1 - gates[:, :, 2 * H : 3 * H] ** 2  # tanh' for g
+    dX = np.empty_like(X)
+    dh, dc = dh_T.astype(p.dtype), np.zeros((B, H), dtype=p.dtype)
+    for t in reversed(range(T)):
+        i, f, g, o = (gates[t, :, n * H : (n + 1) * H] for n in range(4))
+        dc = dc + dh * o * (1 - cache.tanh_c[t] ** 2)  # δC_t: belt + through h_t
+        d_gates = np.concatenate([dc * g, dc * cache.c[t], dc * i, dh * cache.tanh_c[t]],
+                                 axis=1)
+        dA = d_gates * d_act[t]
+        dX[t] = dA @ W_x.T
+        dh = dA @ W_h.T if "h" in keep else np.zeros_like(dh)
+        dc = dc * f if "c" in keep else np.zeros_like(dc)
+    return dX
 
 
 def input_gradient_norms(model, X) -> np.ndarray:

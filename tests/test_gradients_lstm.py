@@ -170,6 +170,45 @@ def test_lstm_input_gradient_norms_match_autograd():
         gradients.lstm_input_gradient_norms(p, X, np.ones(p.hidden_size + 1))
 
 
+def torch_input_gradient_keeping(p, X, readout, keep):
+    """The input gradient through an LSTM written out in PyTorch, with the state that
+    is not in ``keep`` detached at every step: the reference for ``keep``."""
+    W_x, W_h, b = (torch.from_numpy(a) for a in lstm.fused_weights(p))
+    H = p.hidden_size
+    x = torch.tensor(X, requires_grad=True)
+    h = torch.zeros(X.shape[1], H, dtype=torch.float64)
+    c = torch.zeros_like(h)
+    for t in range(X.shape[0]):
+        h_in = h if "h" in keep else h.detach()
+        c_in = c if "c" in keep else c.detach()
+        a = x[t] @ W_x + h_in @ W_h + b
+        i, f, g, o = (a[:, n * H:(n + 1) * H] for n in range(4))
+        c = torch.sigmoid(f) * c_in + torch.sigmoid(i) * torch.tanh(g)
+        h = torch.sigmoid(o) * torch.tanh(c)
+    (h @ torch.from_numpy(readout)).sum().backward()
+    return x.grad.norm(dim=-1).numpy()
+
+
+@pytest.mark.parametrize("keep", [("h", "c"), ("c",), ("h",), ()])
+def test_lstm_input_gradient_norms_keep_matches_detached_autograd(keep):
+    p, X, rng = small_lstm(T=8, B=3, forget_bias=1.0)
+    readout = rng.normal(size=p.hidden_size)
+    norms = gradients.lstm_input_gradient_norms(p, X, readout, keep=keep)
+    np.testing.assert_allclose(norms, torch_input_gradient_keeping(p, X, readout, keep),
+                               rtol=1e-10, atol=1e-300)
+    full = gradients.lstm_input_gradient_norms(p, X, readout)
+    # the last input reaches h_T without crossing a step: the same either way
+    np.testing.assert_allclose(norms[-1], full[-1], rtol=1e-12)
+    if keep != ("h", "c"):
+        assert not np.allclose(norms[0], full[0])
+    one = gradients.lstm_input_gradient_norms(p, X[:, 2], readout, keep=keep)
+    np.testing.assert_allclose(one, norms[:, 2], rtol=1e-12)
+    with pytest.raises(ValueError, match="keep"):
+        gradients.lstm_input_gradient_norms(p, X, readout, keep="c")
+    with pytest.raises(ValueError, match="keep"):
+        gradients.lstm_input_gradient_norms(p, X, readout, keep=("belt",))
+
+
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_input_gradient_norms_match_one_sequence_at_a_time(cell):
     torch.manual_seed(0)
@@ -267,3 +306,11 @@ def test_central_difference_accepts_other_correct_forms():
 
     assert _quiet("10.central_difference", in_place_and_restored)
     assert _quiet("10.central_difference", own_eps)
+
+
+def test_central_difference_reference_takes_the_statements_hand_example():
+    # x = 3 written as an integer array must not truncate the 0.1 step to 0
+    from lstm_lib.exercises import ch10
+
+    grad = ch10.central_difference(lambda y: float(y[0] ** 2), np.array([3]), 0.1)
+    assert grad.dtype == np.float64 and abs(grad[0] - 6.0) < 1e-12

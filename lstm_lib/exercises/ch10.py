@@ -183,6 +183,7 @@ register(
 
 
 def central_difference(f, x, eps):
+    x = np.asarray(x, dtype=float)  # float64 even if x holds integers
     grad = np.zeros_like(x)
     for j in np.ndindex(x.shape):
         step = np.zeros_like(x)
