@@ -15,7 +15,8 @@ The baselines, each a few lines:
 - :class:`Naive`: tomorrow is today, ``ŷ[o + h - 1] = y[o - 1]`` for ``h = 1, 2, ...``.
 - :class:`SeasonalNaive`: the same season of the last cycle, ``m`` steps back.
 - :class:`LinearAR`: least squares on the same input windows as the recurrent forecaster,
-  one weight vector per horizon step (a *direct* linear autoregression).
+  one weight vector per horizon step (a *direct* linear autoregression); ``ridge=`` adds
+  a penalty on the weights.
 - :class:`SARIMA`: statsmodels' ``SARIMAX`` (not written by hand), fitted once on the
   training part; at each origin the fitted model is run through ``y[:o]`` and forecasts.
 
@@ -23,11 +24,13 @@ and the model they are measured against:
 
 - :class:`RNNForecaster`: an LSTM (or GRU, or plain RNN: ``cell=``) that reads a window
   and predicts the whole horizon at once from its last hidden state, trained with Adam on
-  random batches of training windows.
+  random batches of training windows. It keeps copies of its weights along the way, and
+  :func:`early_stop` picks the copy with the lowest validation error.
 
 Scores: :func:`mae`, :func:`mase` (Hyndman & Koehler 2006: the error divided by the
 in-sample error of the seasonal-naive forecast), and :func:`evaluate`, which runs a
-fitted forecaster on every rolling origin of a task's validation or test period.
+fitted forecaster on every rolling origin of a task's validation or test period;
+:func:`block_bootstrap`, an interval for a mean over overlapping, correlated origins.
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ import numpy as np
 from .data import ForecastTask, Scaler, _as_series_array, _check_count
 
 __all__ = ["Naive", "SeasonalNaive", "LinearAR", "SARIMA", "RNNForecaster", "mae",
-           "mase", "mase_scale", "evaluate", "Scores", "truth"]
+           "mase", "mase_scale", "evaluate", "Scores", "truth", "early_stop",
+           "block_bootstrap"]
 
 
 # ----------------------------------------------------------------------------------------
@@ -213,12 +217,18 @@ class LinearAR(_Fitted):
     squares on the training windows, one weight vector and one intercept per horizon step:
     a *direct* autoregression of order ``window``. It is the control for the recurrent
     forecaster: same inputs, no nonlinearity, no recurrence.
+
+    ``ridge = λ > 0`` minimises the squared error plus ``λ`` times the sum of the squared
+    weights (not the intercepts): ridge regression, which shrinks the weights towards 0.
     """
 
     def __init__(self, window: int, horizon: int, relative: bool = True,
-                 use_exog: bool = True):
+                 use_exog: bool = True, ridge: float = 0.0):
         self.windows = _Windows(window, horizon, relative, use_exog)
         self.window, self.horizon = self.windows.window, self.windows.horizon
+        self.ridge = float(ridge)
+        if not self.ridge >= 0:
+            raise ValueError(f"ridge must be 0 or more, got {ridge}")
 
     def fit(self, y_train, exog_train=None) -> LinearAR:
         y_train, exog_train, _ = _inputs(y_train, exog_train, self.horizon)
@@ -227,7 +237,12 @@ class LinearAR(_Fitted):
         X, last = self.windows.inputs(y_train, exog_train, origins)
         Y = self.windows.targets(y_train, origins, last)
         A = np.concatenate([X.reshape(len(X), -1), np.ones((len(X), 1))], axis=1)
-        self.coef_, *_ = np.linalg.lstsq(A, Y, rcond=None)  # (window * (1 + k) + 1, horizon)
+        if self.ridge:
+            penalty = self.ridge * np.eye(A.shape[1])
+            penalty[-1, -1] = 0.0  # the intercept is not shrunk
+            self.coef_ = np.linalg.solve(A.T @ A + penalty, A.T @ Y)
+        else:
+            self.coef_, *_ = np.linalg.lstsq(A, Y, rcond=None)  # (window * (1 + k) + 1, horizon)
         self.fitted_ = True
         return self
 
@@ -241,6 +256,20 @@ class LinearAR(_Fitted):
         X, last = self.windows.inputs(y, exog, o)
         A = np.concatenate([X.reshape(len(X), -1), np.ones((len(X), 1))], axis=1)
         return self.windows.to_values(A @ self.coef_, last)
+
+    def lag_weights(self, y, origins, k: int = 1, exog=None) -> np.ndarray:
+        """How much the scaled forecast ``k`` steps ahead moves per unit of each scaled
+        input: ``(len(origins), window, D)``. For a linear map this is its weights, the
+        same at every origin (compare :meth:`RNNForecaster.lag_weights`)."""
+        self._require_fit()
+        y, exog, _ = _inputs(y, exog, self.horizon)
+        o = _origins(origins, y, self.horizon, self.window)
+        k = _check_count("k", k, 1)
+        if k > self.horizon:
+            raise ValueError(f"k = {k} lies beyond the horizon {self.horizon}")
+        X, _ = self.windows.inputs(y, exog, o)
+        w = self.coef_[:-1, k - 1].reshape(X.shape[1:])
+        return np.broadcast_to(w, X.shape).copy()
 
 
 # ----------------------------------------------------------------------------------------
@@ -339,8 +368,11 @@ class RNNForecaster(_Fitted):
     of :func:`lstm_lib.train.train`, written out here so that it can keep copies of the
     weights). ``seed`` fixes the initial weights and the batches. ``history_`` holds the
     loss of every step; ``checkpoints`` lists steps at which a copy of the weights is
-    kept, so that ``forecast(..., step=k)`` shows what a smaller budget would have given,
-    without training again. Runs on the CPU in float32.
+    kept (the last step's always is), so that ``forecast(..., step=k)`` shows what a
+    smaller budget would have given, without training again. ``restore(k)`` makes the
+    copy kept at step ``k`` the model's own weights (``step_`` says which step's weights
+    ``forecast`` uses); :func:`early_stop` restores the copy that scores best on the
+    validation part. Runs on the CPU in float32.
     """
 
     def __init__(self, cell: str = "lstm", window: int = 24, horizon: int = 12,
@@ -401,15 +433,36 @@ class RNNForecaster(_Fitted):
             loss.backward()
             optimizer.step()
             self.history_.append(loss.item())
-            if step in self.checkpoints:
+            if step in self.checkpoints or step == self.steps:
                 self.saved_[step] = copy.deepcopy(net.state_dict())
         self.net_ = net.eval()
+        self.step_ = self.steps
+
+    def restore(self, step: int) -> RNNForecaster:
+        """Use the weights kept at training step ``step`` from now on (early stopping)."""
+        self._require_fit()
+        if step not in self.saved_:
+            raise ValueError(f"no weights kept at step {step}; checkpoints: "
+                             f"{self.checkpoints}")
+        self.net_.load_state_dict(self.saved_[step])
+        self.step_ = step
+        return self
+
+    def _net_at(self, step):
+        import copy
+
+        if step is None or step == self.step_:
+            return self.net_
+        if step not in self.saved_:
+            raise ValueError(f"no weights kept at step {step}; checkpoints: "
+                             f"{self.checkpoints}")
+        net = copy.deepcopy(self.net_)
+        net.load_state_dict(self.saved_[step])
+        return net
 
     def forecast(self, y, origins, horizon=None, exog=None, step=None) -> np.ndarray:
         """Forecasts ``(len(origins), horizon)``; ``step=k`` uses the weights kept at
-        training step ``k`` (one of ``checkpoints``) instead of the final ones."""
-        import copy
-
+        training step ``k`` (one of ``checkpoints``) instead of the current ones."""
         import torch
 
         self._require_fit()
@@ -419,16 +472,47 @@ class RNNForecaster(_Fitted):
         y, exog, _ = _inputs(y, exog, horizon)
         o = _origins(origins, y, horizon, self.window)
         X, last = self.windows.inputs(y, exog, o)
-        net = self.net_
-        if step is not None and step != self.steps:
-            if step not in self.saved_:
-                raise ValueError(f"no weights kept at step {step}; checkpoints: "
-                                 f"{self.checkpoints}")
-            net = copy.deepcopy(self.net_)
-            net.load_state_dict(self.saved_[step])
+        net = self._net_at(step)
         with torch.no_grad(), _one_torch_thread():
             out = net(torch.from_numpy(X.transpose(1, 0, 2).astype(np.float32)))
         return self.windows.to_values(out.double().numpy(), last)
+
+    def lag_weights(self, y, origins, k: int = 1, exog=None, step=None) -> np.ndarray:
+        """The network's effective lag weights at each origin (chapter 12):
+        ``(len(origins), window, D)``, the derivative of the scaled forecast ``k`` steps
+        ahead with respect to each scaled input. A linear map has the same weights at every
+        origin (:meth:`LinearAR.lag_weights`); a recurrent network's may change with the
+        input."""
+        import torch
+
+        self._require_fit()
+        y, exog, _ = _inputs(y, exog, self.horizon)
+        o = _origins(origins, y, self.horizon, self.window)
+        k = _check_count("k", k, 1)
+        if k > self.horizon:
+            raise ValueError(f"k = {k} lies beyond the horizon {self.horizon}")
+        X, _ = self.windows.inputs(y, exog, o)
+        net = self._net_at(step)
+        with _one_torch_thread():
+            x = torch.tensor(X.transpose(1, 0, 2), dtype=torch.float32, requires_grad=True)
+            net(x)[:, k - 1].sum().backward()  # each row depends on its own window only
+        return x.grad.numpy().transpose(1, 0, 2).astype(np.float64)
+
+
+def early_stop(model: RNNForecaster, task: ForecastTask, part: str = "val") -> int:
+    """Early stopping (chapters 12 and 14): score every copy of the weights that ``model``
+    kept (its ``checkpoints`` and the last step) by the mean MASE over the horizon on the
+    rolling origins of ``part`` (the validation part), restore the best copy and return
+    its step. ``model.curve_`` holds every step's score. The test part is never read.
+    """
+    if part == "test":
+        raise ValueError("early stopping must not look at the test part")
+    curve = {step: float(evaluate(model, task, part, step=step).mase.mean())
+             for step in sorted(model.saved_)}
+    best = min(curve, key=curve.get)
+    model.restore(best)
+    model.curve_ = curve
+    return best
 
 
 # ----------------------------------------------------------------------------------------
@@ -519,3 +603,33 @@ def evaluate(model, task: ForecastTask, part: str = "test", **options) -> Scores
     return Scores(forecasts=forecasts, truth=target, origins=origins,
                   mae=mae(target, forecasts, axis=0),
                   mase=mase(target, forecasts, y_train, task.m, axis=0))
+
+
+def block_bootstrap(values, block: int, reps: int = 2000, level: float = 0.95,
+                    seed: int = 0) -> tuple[float, float, float]:
+    """The mean of ``values`` (one number per forecast origin, in time order) and a
+    bootstrap interval for it that respects their correlation (chapter 12).
+
+    Neighbouring rolling origins share most of their targets, so their errors are not
+    independent, and resampling single origins would give too narrow an interval. The
+    moving-block bootstrap (Künsch 1989) resamples runs of ``block`` consecutive values
+    instead: ``reps`` series of the same length are glued from blocks that start at random
+    places. Returns ``(mean, low, high)``, the central ``level`` interval of the resampled
+    means. For a paired comparison pass the difference of two methods' errors.
+    """
+    v = _as_series_array(values, "values")
+    block = _check_count("block", block, 1)
+    reps = _check_count("reps", reps, 1)
+    if not 0 < level < 1:
+        raise ValueError(f"level must lie in (0, 1), got {level}")
+    n = len(v)
+    if block > n:
+        raise ValueError(f"block {block} is longer than the {n} values")
+    rng = np.random.default_rng(seed)
+    n_blocks = -(-n // block)
+    starts = rng.integers(0, n - block + 1, size=(reps, n_blocks))
+    rows = (starts[:, :, None] + np.arange(block)).reshape(reps, -1)[:, :n]
+    means = v[rows].mean(axis=1)
+    tail = (1 - level) / 2
+    low, high = np.quantile(means, [tail, 1 - tail])
+    return float(v.mean()), float(low), float(high)

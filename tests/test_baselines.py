@@ -3,8 +3,9 @@ rolling-origin evaluation.
 
 The most important test is the one against leaks: every forecaster is given the whole
 series, and row k of its forecast must not move when every value from origins[k] on is
-changed. A second family pins each forecast to its definition (the naive forecast of
-ageron/handson-ml2#421 was misaligned by one step).
+changed. A second family pins each forecast to its definition (the naive baseline of
+ageron/handson-ml2#421 was built from the wrong values and made an RNN look ten times
+better than it was).
 """
 
 from __future__ import annotations
@@ -194,6 +195,101 @@ def test_a_checkpoint_is_the_same_model_trained_for_fewer_steps():
         _small_rnn(steps=4, checkpoints=[5])
 
 
+def test_restore_and_early_stop_pick_the_best_kept_weights():
+    y = _seasonal_series(n=200)
+    task = ForecastTask("toy", y, None, m=12, horizon=3, n_val=30, n_test=40)
+    model = _small_rnn(steps=12, checkpoints=[4, 8]).fit(*task.fit_data())
+    origins = task.origins("test")
+    last = model.forecast(y, origins)
+    assert model.step_ == 12 and sorted(model.saved_) == [4, 8, 12]
+    # restore(k) makes the kept copy the model's own: forecast() == forecast(step=k)
+    at_4 = model.forecast(y, origins, step=4)
+    np.testing.assert_array_equal(model.restore(4).forecast(y, origins), at_4)
+    assert model.step_ == 4
+    np.testing.assert_array_equal(model.forecast(y, origins, step=12), last)
+    np.testing.assert_array_equal(model.restore(12).forecast(y, origins), last)
+    # early stopping scores every kept copy on the validation part and keeps the best
+    best = bl.early_stop(model, task)
+    val = {s: bl.evaluate(model, task, "val", step=s).mase.mean() for s in (4, 8, 12)}
+    assert best == min(val, key=val.get) == model.step_
+    assert model.curve_ == pytest.approx(val)
+    np.testing.assert_array_equal(model.forecast(y, origins),
+                                  model.forecast(y, origins, step=best))
+    with pytest.raises(ValueError, match="test"):
+        bl.early_stop(model, task, part="test")
+    with pytest.raises(ValueError, match="no weights"):
+        model.restore(5)
+
+
+def test_lag_weights_are_the_linear_weights_and_the_networks_gradient():
+    y = _seasonal_series()
+    origins = np.array([100, 120, 140])
+    ar = bl.LinearAR(8, 3).fit(y[:100])
+    w = ar.lag_weights(y, origins, k=2)
+    assert w.shape == (3, 8, 1)
+    np.testing.assert_array_equal(w[0, :, 0], ar.coef_[:8, 1])
+    np.testing.assert_array_equal(w[0], w[2])  # the same at every origin
+    # the network's: a finite difference of its scaled output, per input
+    rnn = _small_rnn(steps=10).fit(y[:100])
+    g = rnn.lag_weights(y, origins, k=1)
+    assert g.shape == (3, 8, 1)
+    X, last = rnn.windows.inputs(y, None, origins)
+    net = copy.deepcopy(rnn.net_).double()
+
+    def out(x):
+        with torch.no_grad():
+            return net(torch.from_numpy(x.transpose(1, 0, 2).copy()))[:, 0].numpy()
+
+    eps = 1e-6
+    for j in (0, 3, 7):
+        bumped = X.copy()
+        bumped[:, j, 0] += eps
+        np.testing.assert_allclose(g[:, j, 0], (out(bumped) - out(X)) / eps,
+                                   rtol=1e-3, atol=1e-5)
+    with pytest.raises(ValueError, match="beyond"):
+        rnn.lag_weights(y, origins, k=4)
+
+
+def test_ridge_shrinks_the_linear_weights_but_not_the_intercept():
+    y = _seasonal_series()
+    plain = bl.LinearAR(12, 2).fit(y[:120])
+    light = bl.LinearAR(12, 2, ridge=1e-10).fit(y[:120])
+    heavy = bl.LinearAR(12, 2, ridge=1e4).fit(y[:120])
+    origins = np.array([120, 140])
+    np.testing.assert_allclose(light.forecast(y, origins), plain.forecast(y, origins),
+                               atol=1e-6)
+    assert np.abs(heavy.coef_[:-1]).sum() < 0.05 * np.abs(plain.coef_[:-1]).sum()
+    # by hand: (A'A + lambda D) w = A'Y, the intercept (last row) not penalised
+    X, last = heavy.windows.inputs(y[:120], None, heavy.windows.training_origins(120))
+    Y = heavy.windows.targets(y[:120], heavy.windows.training_origins(120), last)
+    A = np.concatenate([X.reshape(len(X), -1), np.ones((len(X), 1))], axis=1)
+    D = np.eye(A.shape[1])
+    D[-1, -1] = 0
+    np.testing.assert_allclose(heavy.coef_, np.linalg.solve(A.T @ A + 1e4 * D, A.T @ Y))
+    with pytest.raises(ValueError, match="ridge"):
+        bl.LinearAR(12, 2, ridge=-1.0)
+
+
+def test_block_bootstrap_covers_the_mean_and_widens_for_correlated_values():
+    rng = np.random.default_rng(0)
+    independent = rng.normal(size=200)
+    mean, low, high = bl.block_bootstrap(independent, block=1, reps=4000)
+    assert mean == pytest.approx(independent.mean())
+    # single values: about the textbook interval mean ± 1.96 s / sqrt(n)
+    half = 1.96 * independent.std() / np.sqrt(200)
+    assert (high - low) / 2 == pytest.approx(half, rel=0.1)
+    # a slowly wandering series: blocks give a wider, more honest interval
+    wandering = np.convolve(rng.normal(size=230), np.ones(30) / 30, mode="valid")
+    single = bl.block_bootstrap(wandering, block=1)
+    blocks = bl.block_bootstrap(wandering, block=20)
+    assert blocks[2] - blocks[1] > 2 * (single[2] - single[1])
+    assert bl.block_bootstrap(wandering, 20, seed=3) == bl.block_bootstrap(wandering, 20, seed=3)
+    with pytest.raises(ValueError, match="block"):
+        bl.block_bootstrap(np.zeros(5), block=6)
+    with pytest.raises(ValueError, match="level"):
+        bl.block_bootstrap(np.zeros(5), block=2, level=1.5)
+
+
 def test_multivariate_forecasters_read_the_exogenous_columns():
     rng = np.random.default_rng(3)
     x = rng.normal(size=(200, 2))
@@ -318,7 +414,16 @@ def test_chapter_12_exercises_accept_other_correct_answers():
         errors = [abs(a - b) for a, b in zip(y_true, y_pred, strict=True)]
         return (sum(errors) / len(errors)) / (sum(diffs) / len(diffs))
 
+    def windows_in_float32(series, window, horizon):
+        X, Y = windows_by_view(np.asarray(series, np.float32), window, horizon)
+        return X, Y
+
+    def snaive_in_float32(history, m, horizon):
+        return np.resize(np.asarray(history[-m:], np.float32), horizon)
+
     for name, fn in (("12.make_windows", windows_by_view), ("12.make_windows", windows_by_index),
+                     ("12.make_windows", windows_in_float32),
+                     ("12.seasonal_naive", snaive_in_float32),
                      ("12.seasonal_naive", snaive_by_resize),
                      ("12.seasonal_naive", snaive_by_tile), ("12.mase", mase_in_float32),
                      ("12.mase", mase_in_plain_python)):

@@ -124,8 +124,10 @@ def _aligned(series, X, Y, origins, window, horizon):
 
 
 def _windows_with_the_classic_bug(series, window, horizon):
-    """The off-by-one of ageron/handson-ml2#421 and keras#2856: the target starts at the
-    last input, so "predict the last input" scores a perfect first step."""
+    """The classic off-by-one: the target starts at the last input, so "predict the last
+    input" scores a perfect first step. (Its cousins in the trackers are a naive baseline
+    built from the wrong values, ageron/handson-ml2#421, and a forecast that lags the truth
+    by one step, keras#2856; chapter 12 shows both.)"""
     origins = np.arange(window, len(series) - horizon + 1)
     X = np.stack([series[o - window:o] for o in origins])
     Y = np.stack([series[o - 1:o - 1 + horizon] for o in origins])
