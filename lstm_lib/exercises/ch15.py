@@ -72,16 +72,16 @@ register(
     title={"ko": "선형 점화식 h_t = a_t h_(t-1) + b_t 풀기",
            "en": "Solve the linear recurrence h_t = a_t h_(t-1) + b_t"},
     hint={
-        "ko": "h = h0에서 시작해 t = 1..T마다 h = a[t] * h + b[t]로 바꾸고, 바뀐 h를 "
-        "하나씩 모아 (T, H) 배열로 돌려주세요. 돌려줄 것은 h_1부터 h_T까지이고 h_0은 넣지 "
-        "않습니다. h0을 0으로 바꾸거나 g(h0)처럼 다른 값으로 바꾸지 마세요. 반복문이 싫으면 "
-        "배가 스캔(라운드 k에서 2**k 걸음 앞의 (A, B)와 합치기)이나 로그 공간의 누적 합으로도 "
-        "풀 수 있습니다.",
-        "en": "Start from h = h0 and, for t = 1..T, set h = a[t] * h + b[t]; collect each new h "
-        "into a (T, H) array. Return h_1 to h_T; h_0 is not part of the answer. Do not replace "
-        "h0 by 0 or by something like g(h0). If you prefer no loop, the doubling scan (round k "
-        "combines each (A, B) with the one 2**k steps back) or cumulative sums in log space "
-        "work too.",
+        "ko": "h = h0에서 시작해 a와 b의 행 t마다(행 t가 걸음 t + 1입니다) "
+        "h = a[t] * h + b[t]로 바꾸고, 바뀐 h를 하나씩 모아 (T, H) 배열로 돌려주세요. "
+        "돌려줄 것은 h_1부터 h_T까지이고 h_0은 넣지 않습니다. h0을 0으로 바꾸거나 "
+        "g(h0)처럼 다른 값으로 바꾸지 마세요. 반복문이 싫으면 배가 스캔(라운드 k에서 "
+        "2**k 걸음 앞의 (A, B)와 합치기)이나 로그 공간의 누적 합으로도 풀 수 있습니다.",
+        "en": "Start from h = h0 and, for each row t of a and b (row t is step t + 1), set "
+        "h = a[t] * h + b[t]; collect each new h into a (T, H) array. Return h_1 to h_T; "
+        "h_0 is not part of the answer. Do not replace h0 by 0 or by something like g(h0). "
+        "If you prefer no loop, the doubling scan (round k combines each (A, B) with the "
+        "one 2**k steps back) or cumulative sums in log space work too.",
     },
     reference=linear_scan,
     cases=[
@@ -187,9 +187,10 @@ register(
         case("Q = 0: 지금까지의 V를 고르게 평균", "Q = 0: the plain average of V so far",
              Q=np.zeros((4, 2)), K=np.arange(8.0).reshape(4, 2),
              V=np.array([[4.0], [0.0], [2.0], [-6.0]])),
+        # rows of Q K^T that are not constant, so that the scale changes the weights
         case("d = 4: √d로 나누는지 봅니다", "d = 4: is the score divided by √d?",
-             Q=np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0], [1.0, 1.0, 1.0, 1.0]]),
-             K=np.array([[1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 1.0], [1.0, 0.0, 0.0, 1.0]]),
+             Q=np.array([[2.0, 0.0, 0.0, 0.0], [0.0, 2.0, 0.0, 0.0], [0.0, 0.0, 2.0, 0.0]]),
+             K=np.arange(12.0).reshape(3, 4) / 4,
              V=np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])),
     ],
     random_case=_random_attention_args,
