@@ -1,6 +1,6 @@
 """Sphinx extension for the book's two editions (loaded from _config.yml).
 
-It does two things Jupyter Book does not do on its own:
+It does what Jupyter Book does not do on its own:
 
 1. Korean search. Sphinx has no Korean search language, and Korean attaches particles to
    words ("게이트는", "게이트를"), so a search for "게이트" would miss a page that only says
@@ -16,6 +16,9 @@ It does two things Jupyter Book does not do on its own:
 4. Korean solution titles. sphinx-exercise titles a solution "해답 연습 5.1 (...)"; Korean
    puts the noun last, so the Korean edition reads "연습 5.1 (...) 풀이", matching the
    "풀이" section the solutions sit in.
+5. The Colab button. Jupyter Book's launch button opens ``chapters/<lang>/<name>.ipynb``,
+   whose MyST Colab shows raw; it is pointed at the Colab edition of the same chapter,
+   ``colab/<lang>/<name>.ipynb`` (written by ``tools/colab_edition.py``).
 """
 
 from __future__ import annotations
@@ -88,6 +91,35 @@ def korean_solution_titles(app, doctree, docname):
             title += nodes.Text(" 풀이")
 
 
+COLAB_CHAPTER = re.compile(
+    r"^(?P<base>https://colab\.research\.google\.com/github/[^/]+/[^/]+/blob/[^/]+/)"
+    r"(?:.+/)?chapters/(?P<lang>[a-z]{2})/(?P<name>[^/]+)\.ipynb$")
+
+
+def colab_edition_url(url: str) -> str:
+    """The Colab address of a chapter notebook, turned into that of its Colab edition."""
+    m = COLAB_CHAPTER.match(url)
+    if not m:
+        raise ValueError(f"unexpected Colab launch URL {url!r}")
+    return f"{m['base']}colab/{m['lang']}/{m['name']}.ipynb"
+
+
+def _launch_items(buttons):
+    """Every button in sphinx-book-theme's header buttons, groups ("buttons") included."""
+    for button in buttons or []:
+        if isinstance(button, dict):
+            yield button
+            yield from _launch_items(button.get("buttons"))
+            yield from _launch_items(button.get("items"))
+
+
+def point_colab_at_the_colab_edition(app, pagename, templatename, context, doctree):
+    """Every Colab launch link opens ``colab/<lang>/<name>.ipynb`` instead of the chapter."""
+    for button in _launch_items(context.get("header_buttons")):
+        if button.get("text") == "Colab" and button.get("url"):
+            button["url"] = colab_edition_url(button["url"])
+
+
 def mathjax_folder() -> Path:
     """The MathJax 3 files shipped inside the sphinx-mathjax-offline package."""
     dist = distribution("sphinx-mathjax-offline")
@@ -107,6 +139,8 @@ def setup(app):
     app.add_config_value("book_other_edition", "", "html")
     app.add_search_language(SearchKorean)
     app.connect("html-page-context", add_edition_switch)
+    # After sphinx-book-theme has added its launch buttons (priority 501).
+    app.connect("html-page-context", point_colab_at_the_colab_edition, priority=502)
     app.connect("build-finished", copy_mathjax)
     # After sphinx-exercise's post-transforms have written the titles (priority 500+).
     app.connect("doctree-resolved", korean_solution_titles, priority=900)

@@ -100,25 +100,17 @@ def sci(value: float, digits: int = 2) -> str:
     return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
-class _Text(str):
-    """A string that Jupyter shows without quotes, so a glued string reads as plain text."""
-
-    def _repr_pretty_(self, printer, cycle):
-        printer.text(str(self))
-
-
 def glue(name: str, value, display: bool = False):
     """Store ``value`` under ``name`` for the book's text (MyST-NB's ``glue``).
 
     In the rendered book, ``{glue:text}`name``` in the prose shows the value this cell
     computed, so no number in the text is typed by hand. A string (such as what
-    :func:`sci` returns) is shown as it is, without quotes. Outside Jupyter Book (Colab, a
-    plain Jupyter) MyST-NB may be missing; then nothing happens.
+    :func:`sci` returns, or ``f"{n:,}"``) is shown exactly as it is: MyST-NB reads the
+    stored ``repr`` back with ``ast.literal_eval``, which gives back the string. Outside
+    Jupyter Book (Colab, a plain Jupyter) MyST-NB may be missing; then nothing happens.
 
     Returns None, so a cell that ends with a ``glue`` call shows no stray value.
     """
-    if isinstance(value, str):
-        value = _Text(value)
     try:
         from myst_nb import glue as _glue
     except ImportError:

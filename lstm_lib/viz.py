@@ -17,8 +17,9 @@ Part names (``highlight`` takes one name or several; ``None`` draws every part i
   means reset and update.
 
 The GRU diagram follows ``lstm_lib.gru`` and PyTorch: ``h_t = (1 - z_t) ⊙ n_t +
-z_t ⊙ h_{t-1}``. The reset gate is drawn on the path from ``h_{t-1}`` into the candidate;
-chapter 13 shows exactly where PyTorch applies it.
+z_t ⊙ h_{t-1}``, with the reset gate applied after ``W_nh`` (``form="after"``, the
+default); ``form="before"`` draws Cho et al.'s published form (and d2l's), which chapter 13
+compares with it.
 """
 
 from __future__ import annotations
@@ -356,20 +357,37 @@ def draw_rnn_cell(highlight=None, lang: str | None = None, ax=None) -> Figure:
     return fig
 
 
-def draw_gru_cell(highlight=None, lang: str | None = None, ax=None) -> Figure:
+GRU_FORMS = ("after", "before")
+
+
+def draw_gru_cell(highlight=None, lang: str | None = None, ax=None, *,
+                  form: str = "after") -> Figure:
     """Draw the GRU cell, ``h_t = (1 - z_t) ⊙ n_t + z_t ⊙ h_{t-1}`` (chapter 13).
 
     ``highlight``: ``None``, or one or several of ``"reset"``, ``"update"``,
     ``"candidate"``, ``"hidden"``, ``"inputs"`` and the group ``"gates"``.
-    Returns the Figure.
+    ``form`` says where the reset gate acts in the candidate:
+
+    - ``"after"`` (the default; PyTorch, cuDNN, :mod:`lstm_lib.gru`):
+      ``n_t = tanh(W_nx x_t + b_n + r_t ⊙ (W_nh h_{t-1} + b_hn))``. ``h_{t-1}`` passes
+      the ``W_nh`` box first, then the ⊙ with ``r_t``.
+    - ``"before"`` (Cho et al.'s published version, d2l):
+      ``n_t = tanh(W_nx x_t + b_n + W_nh (r_t ⊙ h_{t-1}) + b_hn)``. The ⊙ comes first,
+      then the ``W_nh`` box.
+
+    In both, ``[h_{t-1}, x_t]`` feeds the two gates only; ``x_t`` alone comes up into the
+    ``tanh`` along its own line, and ``h_{t-1}`` reaches the ``tanh`` only through the
+    reset path. Returns the Figure.
     """
     lang = _resolve_lang(lang)
     lit = _resolve_highlight(highlight, GRU_PARTS, "gru")
+    if form not in GRU_FORMS:
+        raise ValueError(f"form must be one of {GRU_FORMS}, got {form!r}")
     fig, ax = _new_axes(ax, lang)
     pen = _Pen(ax, lit)
     _body(ax, 1.75, 0.25, 14.45, 8.05)
-    top, mid, gate_y, bus = 7.35, 5.45, 3.55, 2.25
-    xr, xz, xn, x1m = 4.6, 8.0, 12.4, 10.2
+    top, mid, gate_y, bus, x_line = 7.35, 5.45, 3.55, 2.25, 0.75
+    xr, xz, xn, x1m, x_in = 4.6, 8.0, 12.4, 10.2, 3.3
     r = 0.3
     hid = ("hidden",)
     # the hidden state runs along the top: h_{t-1} -> (⊙ z) -> (+) -> h_t
@@ -378,33 +396,55 @@ def draw_gru_cell(highlight=None, lang: str | None = None, ax=None) -> Figure:
     pen.line([(xn + r, top), (14.95, top)], hid, "hidden")
     _ends(pen, top, r"$h_{t-1}$", r"$h_t$", hid, "hidden")
     pen.text(2.6, top + 0.38, LABELS[lang]["hidden"], hid, "hidden", size=11.5, ha="left")
-    # inputs: h_{t-1} drops down to the bus, x_t comes from below
+    # [h_{t-1}, x_t] feeds the two gates: h_{t-1} drops down to the bus, x_t comes from
+    # below; the bus ends at the update gate
     ins = ("inputs",)
-    pen.line([(2.3, top), (2.3, bus), (xn, bus)], ins, "inputs", arrow=False)
+    cand = ("inputs", "candidate")
+    pen.line([(2.3, top), (2.3, bus), (xz, bus)], ins, "inputs", arrow=False)
     pen.dot(2.3, top, ins, "inputs")
-    _x_in(pen, 3.3, bus)
-    columns = [
-        (xr, "reset", r"$\sigma$", "reset"),
-        (xz, "update", r"$\sigma$", "update"),
-        (xn, "candidate", r"$\tanh$", "gru_candidate"),
-    ]
-    for x, part, act, label in columns:
+    pen.line([(x_in, -0.1), (x_in, x_line)], cand, "inputs", arrow=False)
+    pen.line([(x_in, x_line), (x_in, bus)], ins, "inputs", arrow=False)
+    pen.dot(x_in, bus, ins, "inputs")
+    pen.text(x_in, -0.15, r"$x_t$", cand, "inputs", size=15, va="top")
+    # x_t alone goes on, below the bus, up into the candidate's tanh
+    pen.dot(x_in, x_line, cand, "inputs")
+    pen.line([(x_in, x_line), (xn, x_line)], cand, "inputs", arrow=False)
+    pen.line([(xn, x_line), (xn, gate_y - 0.45)], cand, "candidate")
+    for x, part in ((xr, "reset"), (xz, "update")):
         pen.line([(x, bus), (x, gate_y - 0.45)], ("inputs", part), part)
         pen.dot(x, bus, ("inputs", part), "inputs")
-        pen.box(x, gate_y, act, (part,), part, width=1.4 if part == "candidate" else 1.1)
-        _gate_label(pen, x, label, (part,), part, lang)
-    # reset: r_t ⊙ h_{t-1} goes into the candidate (a gap where it crosses z's line)
+        pen.box(x, gate_y, r"$\sigma$", (part,), part, width=1.1)
+        _gate_label(pen, x, part, (part,), part, lang)
+    pen.box(xn, gate_y, r"$\tanh$", ("candidate",), "candidate", width=1.4)
+    pen.text(xn - 0.25, 1.25, LABELS[lang]["gru_candidate"], ("candidate",), "candidate",
+             size=11.5, ha="right")
+    # reset: r_t multiplies W_nh h_{t-1} + b_hn ("after") or h_{t-1} ("before"); the
+    # result goes into the candidate (a gap where it crosses z's line)
     rst = ("reset",)
-    pen.line([(xr, top), (xr, mid + r)], rst, "reset")
+    rc = ("reset", "candidate")
     pen.dot(xr, top, rst, "reset")
+    if form == "after":
+        w_y = (top + mid + r) / 2
+        pen.line([(xr, top), (xr, w_y + 0.28)], rst, "reset")
+        _matrix_box(pen, xr, w_y, rc, "candidate")
+        pen.line([(xr, w_y - 0.28), (xr, mid + r)], rc, "reset")
+    else:
+        pen.line([(xr, top), (xr, mid + r)], rst, "reset")
     pen.line([(xr, gate_y + 0.45), (xr, mid - r)], rst, "reset")
     pen.text(xr + 0.18, 4.55, r"$r_t$", rst, "reset", size=15, ha="left")
     pen.node(xr, mid, "mul", rst, "reset")
     gap = 0.22
     pen.line([(xr + r, mid), (6.3, mid), (6.3, 4.5), (xz - gap, 4.5)], rst, "reset",
              arrow=False)
-    pen.line([(xz + gap, 4.5), (11.1, 4.5), (11.1, gate_y), (xn - 0.7, gate_y)],
-             ("reset", "candidate"), "reset")
+    if form == "after":
+        pen.line([(xz + gap, 4.5), (11.1, 4.5), (11.1, gate_y), (xn - 0.7, gate_y)], rc,
+                 "reset")
+    else:
+        w_x = 9.35
+        pen.line([(xz + gap, 4.5), (w_x - 0.55, 4.5)], rc, "reset")
+        _matrix_box(pen, w_x, 4.5, rc, "candidate")
+        pen.line([(w_x + 0.55, 4.5), (11.1, 4.5), (11.1, gate_y), (xn - 0.7, gate_y)], rc,
+                 "reset")
     # update: z_t ⊙ h_{t-1} on the top line, (1 - z_t) ⊙ n_t from below
     upd = ("update",)
     pen.line([(xz, gate_y + 0.45), (xz, top - r)], upd, "update")
@@ -421,3 +461,14 @@ def draw_gru_cell(highlight=None, lang: str | None = None, ax=None) -> Figure:
     pen.line([(xn, mid + r), (xn, top - r)], ("candidate", "update", "hidden"), "hidden")
     pen.node(xn, top, "add", hid, "hidden")
     return fig
+
+
+def _matrix_box(pen, x, y, parts, color_of):
+    """The GRU's ``W_nh`` (with ``+ b_hn``): a small white box with a coloured frame."""
+    on = pen.on(parts)
+    color = pen.color(parts, color_of)
+    pen.ax.add_patch(mpatches.FancyBboxPatch(
+        (x - 0.55, y - 0.28), 1.1, 0.56, boxstyle="round,pad=0.02,rounding_size=0.1",
+        facecolor="white", edgecolor=color, lw=2.2 if on else 1.6, zorder=5))
+    pen.ax.text(x, y, r"$W_{nh}$", ha="center", va="center", fontsize=13,
+                color=color if on else DIM_TEXT, zorder=6)

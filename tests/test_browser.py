@@ -3,8 +3,9 @@
 For the root page and every chapter page of both editions, the test fails when an
 equation is left unrendered, when any request leaves 127.0.0.1, when a console error
 appears that is not on the allow-list below, when the language link or the Colab launch
-link points to the wrong place, or when the Korean search cannot find a word that only
-appears with a particle attached. Screenshots go to ``_build/screenshots/``.
+link points to the wrong place (it must open the chapter's Colab edition, ``colab/``), or
+when the Korean search cannot find a word that only appears with a particle attached.
+Screenshots go to ``_build/screenshots/``.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def server(site):
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM} (.ci/run installs it)")
+        pytest.fail(f"Chromium is not installed at {CHROMIUM} "
+                    "(`make test` installs it through tools/system_deps.sh)")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                               headless=True)
@@ -104,6 +106,29 @@ class Visit:
 
     def close(self):
         self.context.close()
+
+
+def colab_edition_url(lang: str, chapter: str) -> str:
+    """The exact address the Colab button of a chapter page must open."""
+    repo = repository_url().removeprefix("https://github.com/")
+    branch = load_yaml("_config.yml")["repository"].get("branch", "main")
+    return (f"https://colab.research.google.com/github/{repo}/blob/{branch}/"
+            f"colab/{lang}/{chapter}.ipynb")
+
+
+def test_every_colab_link_of_the_site_opens_the_colab_edition(site):
+    """Not only the chapter pages: no page of either edition links Colab to anything but
+    the Colab edition of a chapter that exists."""
+    pattern = re.compile(r'href="(https://colab\.research\.google\.com/[^"]+)"')
+    found = 0
+    for lang in EDITIONS:
+        for page in sorted((site / lang).rglob("*.html")):
+            for href in pattern.findall(page.read_text(encoding="utf-8")):
+                found += 1
+                name = Path(href).stem
+                assert href == colab_edition_url(lang, name), f"{page}: {href}"
+                assert (ROOT / "colab" / lang / f"{name}.ipynb").exists(), href
+    assert found >= sum(len(chapter_files(lang)) for lang in EDITIONS)
 
 
 def chapter_pages():
@@ -153,16 +178,16 @@ def test_chapter_page(site, server, browser, lang, chapter):
         expected = site / other / "chapters" / other / f"{chapter}.html"
         assert target.resolve() == expected.resolve(), f"{path}: language link -> {href}"
 
-        # The Colab launch link opens this chapter's notebook from the book's repository.
-        repo = repository_url().removeprefix("https://github.com/")
-        branch = load_yaml("_config.yml")["repository"].get("branch", "main")
-        colab = f"https://colab.research.google.com/github/{repo}/blob/{branch}/" \
-                f"chapters/{lang}/{chapter}.ipynb"
+        # The Colab launch link opens this chapter's Colab edition (colab/<lang>/<name>.ipynb,
+        # plain Markdown with the numbers written in), not the MyST chapter notebook.
         hrefs = page.evaluate(
             "() => [...document.querySelectorAll('a')].map(a => a.href)"
             ".filter(h => h.includes('colab.research.google.com'))")
         assert hrefs, f"{path}: no Colab launch link"
-        assert all(h == colab for h in hrefs), f"{path}: Colab link {hrefs} != {colab}"
+        expected = colab_edition_url(lang, chapter)
+        assert all(h == expected for h in hrefs), f"{path}: Colab link {hrefs} != {expected}"
+        assert (ROOT / "colab" / lang / f"{chapter}.ipynb").exists(), \
+            f"{path}: the Colab button opens colab/{lang}/{chapter}.ipynb, which is missing"
 
         # Nothing left 127.0.0.1, and the console stayed clean.
         assert not visit.foreign_requests(server), \

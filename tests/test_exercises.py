@@ -241,6 +241,20 @@ def test_feedback_names_the_case_and_the_difference():
     assert "기대한 값" in ko.message
 
 
+def test_feedback_shows_more_digits_and_the_tolerance_when_values_look_equal():
+    reference = get("13.gru_step").reference
+
+    def nearly(x, h_prev, p):  # off by 2e-7: outside 1e-6 relative only for small values
+        return reference(x, h_prev, p) + 2e-7
+
+    for lang, word in (("en", "tolerance"), ("ko", "허용 오차")):
+        result = check("13.gru_step", nearly, lang=lang, verbose=False)
+        assert result.status == "failed" and word in result.message, result.message
+    # a plain wrong answer keeps the short form
+    wrong = get("05.forget_gate").wrong["bias missing"]
+    assert "tolerance" not in _quiet_check("05.forget_gate", wrong).message
+
+
 def test_language_defaults_to_the_edition(monkeypatch):
     import lstm_lib
 

@@ -39,6 +39,7 @@ def make_book(tmp: Path, nb) -> Path:
     (book / "chapters" / "ko").mkdir(parents=True)
     shutil.copytree(ROOT / "_ext", book / "_ext")
     shutil.copytree(ROOT / "_static", book / "_static")
+    shutil.copy2(ROOT / "references.bib", book / "references.bib")  # the config names it
     (book / "_config.yml").write_text(yaml.safe_dump(edition_config("ko"), allow_unicode=True))
     (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/ko/00_test\n")
     nbformat.write(nb, book / "chapters" / "ko" / "00_test.ipynb")

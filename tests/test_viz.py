@@ -3,6 +3,7 @@ part lit, without warnings, without clipped or colliding labels."""
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import logging
@@ -24,6 +25,7 @@ CELLS = {
     "lstm": (viz.draw_lstm_cell, viz.LSTM_PARTS),
     "rnn": (viz.draw_rnn_cell, viz.RNN_PARTS),
     "gru": (viz.draw_gru_cell, viz.GRU_PARTS),
+    "gru_before": (functools.partial(viz.draw_gru_cell, form="before"), viz.GRU_PARTS),
 }
 # Lighting a part changes colours, never text, so the layout is checked on two variants
 # per cell and every single part is built (and rendered) once below.
@@ -111,7 +113,7 @@ def test_highlight_lights_its_part_and_dims_the_rest(cell):
         assert color in _colors_used(draw(highlight=part, lang="en")), part
     # lighting one part leaves another part's own colour out
     lit, absent = {"lstm": ("output", "forget"), "rnn": ("hidden", "tanh"),
-                   "gru": ("update", "reset")}[cell]
+                   "gru": ("update", "reset"), "gru_before": ("update", "reset")}[cell]
     assert viz.COLORS[absent] not in _colors_used(draw(highlight=lit, lang="en"))
 
 
@@ -144,3 +146,47 @@ def test_lstm_cell_sends_h_t_two_ways_and_c_t_on():
     for lang in ("ko", "en"):
         shown = [t.get_text() for t in viz.draw_lstm_cell(lang=lang).axes[0].texts]
         assert shown.count(r"$h_t$") == 2 and shown.count(r"$C_t$") == 1, shown
+
+
+def _text_at(fig, text):
+    """The data coordinates of the one text artist that reads ``text``."""
+    found = [t.get_position() for t in fig.axes[0].texts if t.get_text() == text]
+    assert len(found) == 1, (text, found)
+    return found[0]
+
+
+def _mul_nodes(fig):
+    """Centres of the ⊙ nodes: a white circle of radius 0.3 with a dot inside."""
+    import matplotlib.patches as mpatches
+
+    return [p.center for p in fig.axes[0].patches
+            if isinstance(p, mpatches.Circle) and abs(p.radius - 0.3) < 1e-9]
+
+
+def test_gru_cell_draws_the_reset_where_each_form_puts_it():
+    """Reset after (PyTorch, the default): h_{t-1} meets W_nh, then r_t. Reset before
+    (Cho et al., d2l): r_t first, then W_nh. In both, the tanh gets x_t on its own line
+    and h_{t-1} only through the reset path."""
+    for lang in ("ko", "en"):
+        after = viz.draw_gru_cell(lang=lang)
+        before = viz.draw_gru_cell(lang=lang, form="before")
+        for fig in (after, before):
+            r_x, r_y = _text_at(fig, r"$r_t$")
+            reset_mul = min(_mul_nodes(fig), key=lambda c: abs(c[0] - r_x))
+            w_x, w_y = _text_at(fig, r"$W_{nh}$")
+            if fig is after:  # on the way down from h_{t-1} to the ⊙, above it
+                assert abs(w_x - reset_mul[0]) < 1e-9 and w_y > reset_mul[1]
+            else:  # on the way from the ⊙ to the tanh, to its right and below
+                assert w_x > reset_mul[0] + 1 and w_y < reset_mul[1]
+            # the bus [h_{t-1}, x_t] ends at the update gate: no line on it reaches
+            # the candidate's column
+            xn = _text_at(fig, r"$n_t$")[0]
+            for line in fig.axes[0].lines:
+                xs, ys = line.get_data()
+                on_bus = [x for x, y in zip(xs, ys, strict=True) if abs(y - 2.25) < 1e-9]
+                assert all(x < xn - 1 for x in on_bus), (xs, ys)
+
+
+def test_gru_cell_refuses_an_unknown_form():
+    with pytest.raises(ValueError, match="form"):
+        viz.draw_gru_cell(form="middle")

@@ -218,6 +218,23 @@ def assemble_site() -> Path:
     return index
 
 
+def stale_colab_notebooks() -> list[str]:
+    """Chapters whose Colab edition (colab/<lang>/, `make colab`) was made from an older
+    version of the chapter; tests/test_colab_edition.py fails on them."""
+    import hashlib
+    import json
+
+    stale = []
+    for lang in EDITIONS:
+        for chapter in sorted((ROOT / "chapters" / lang).glob("*.ipynb")):
+            colab = ROOT / "colab" / lang / chapter.name
+            digest = hashlib.sha256(chapter.read_bytes()).hexdigest()
+            if not colab.exists() or json.loads(colab.read_text(encoding="utf-8"))[
+                    "metadata"].get("lstm_book", {}).get("chapter_sha256") != digest:
+                stale.append(f"{lang}/{chapter.stem}")
+    return stale
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-execute", action="store_true",
@@ -243,6 +260,10 @@ def main() -> int:
         return 1
     index = assemble_site()
     print(f"\nThe book is built: {index}")
+    stale = stale_colab_notebooks()
+    if stale:
+        print(f"The Colab edition is stale for {', '.join(stale)}: run `make colab` "
+              "(tools/colab_edition.py) to write it from the notebooks just executed.")
     return 0
 
 

@@ -268,16 +268,24 @@ register(
         "diag((1 - z)(1 - n²)) [diag(r) W_nh + diag(m r(1 - r)) W_rh], (3) z를 거치는 길 "
         "diag((h_prev - n) z(1 - z)) W_zh. 여기서 W_rh = W_r[:, :H], "
         "W_zh = W_z[:, :H], W_nh = W_n[:, :H], m = W_nh h_prev + b_hn입니다. i행에는 "
-        "h[i]를 h_prev의 각 칸으로 미분한 값이 들어갑니다. 유한 차분으로 답을 확인해 "
-        "보세요.",
+        "h[i]를 h_prev의 각 칸으로 미분한 값이 들어갑니다. 유한 차분으로 답을 확인하려면 "
+        "중심 차분을 쓰세요: (f(h + ε e_j) - f(h - ε e_j)) / (2ε), ε = 1e-5 정도. 채점은 "
+        "상대 오차 1e-4, 절대 오차 1e-6까지 받아 줍니다.",
         "en": "Differentiate h = (1 - z) * n + z * h_prev with respect to h_prev and add three "
         "paths: (1) diag(z) from z * h_prev directly, (2) through n: diag((1 - z)(1 - n²)) "
         "[diag(r) W_nh + diag(m r(1 - r)) W_rh], (3) through z: diag((h_prev - n) z(1 - z)) "
         "W_zh, where W_rh = W_r[:, :H], W_zh = W_z[:, :H], W_nh = W_n[:, :H] and "
         "m = W_nh h_prev + b_hn. Row i holds the derivatives of h[i] with respect to each "
-        "entry of h_prev. Finite differences are a good way to check your answer.",
+        "entry of h_prev. To check with finite differences, use central differences "
+        "(f(h + ε e_j) - f(h - ε e_j)) / (2ε) with ε around 1e-5; the checker allows a "
+        "relative error of 1e-4 and an absolute error of 1e-6.",
     },
     reference=gru_step_jacobian,
+    # Loose enough for finite differences (central differences, or forward differences
+    # with a well-chosen step); every registered mistake is still caught
+    # (tests/test_exercises.py).
+    rtol=1e-4,
+    atol=1e-6,
     cases=[
         case("가중치가 모두 0: diag(z)만 남음", "all weights zero: only diag(z) is left",
              x=np.array([0.5, -1.0, 2.0]), h_prev=np.array([0.6, -0.4]),

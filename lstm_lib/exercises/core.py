@@ -243,6 +243,11 @@ MESSAGES = {
         "ko": "값이 다릅니다: 기대한 값 {expected}, 받은 값 {got}.",
         "en": "wrong value: expected {expected}, got {got}.",
     },
+    "tolerance": {
+        "ko": " 두 값의 차이가 허용 오차(상대 {rtol:g}, 절대 {atol:g})보다 큽니다.",
+        "en": " The two differ by more than the tolerance (relative {rtol:g}, "
+        "absolute {atol:g}).",
+    },
     "arrays": {
         "ko": "    기대한 값: {expected}\n    받은 값:   {got}",
         "en": "    expected: {expected}\n    got:      {got}",
@@ -373,6 +378,16 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+def _fmt_pair(expected: Any, got: Any, rtol: float, atol: float, lang: str):
+    """``(expected, got, note)`` as shown to the reader: 6 significant digits, or 12 and
+    a sentence naming the tolerance when 6 digits would show the same number twice."""
+    e, g = _fmt_number(expected), _fmt_number(got)
+    if e != g:
+        return e, g, ""
+    return (f"{float(expected):.12g}", f"{float(got):.12g}",
+            _say("tolerance", lang, rtol=rtol, atol=atol))
+
+
 def _fmt_number(value: Any) -> str:
     if isinstance(value, (int, np.integer)):
         return str(int(value))
@@ -423,12 +438,14 @@ def _compare_array(expected: np.ndarray, got: Any, ex: Exercise, lang: str) -> s
         close = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
     else:
         close = got == expected
+        rtol, atol = ex.rtol, ex.atol  # only shown for floats
     if close.all():
         return None
     first = int(np.flatnonzero(~close.ravel())[0])
-    text = _say("values", lang, index=_index(first, got.shape),
-                expected=_fmt_number(expected.ravel()[first]),
-                got=_fmt_number(got.ravel()[first]))
+    shown_e, shown_g, note = _fmt_pair(expected.ravel()[first], got.ravel()[first],
+                                       rtol, atol, lang)
+    text = _say("values", lang, index=_index(first, got.shape), expected=shown_e,
+                got=shown_g) + note
     if expected.size <= 12:
         text += "\n" + _say("arrays", lang, expected=_fmt_array(expected), got=_fmt_array(got))
     return text
@@ -454,7 +471,8 @@ def _compare_number(expected: Any, got: Any, ex: Exercise, lang: str) -> str | N
     rtol, atol = _tolerance(ex, dtype, expected)
     if math.isclose(float(got), float(expected), rel_tol=rtol, abs_tol=atol):
         return None
-    return _say("value", lang, expected=_fmt_number(expected), got=_fmt_number(got))
+    shown_e, shown_g, note = _fmt_pair(expected, got, rtol, atol, lang)
+    return _say("value", lang, expected=shown_e, got=shown_g) + note
 
 
 def _compare_one(expected: Any, got: Any, ex: Exercise, lang: str) -> str | None:
