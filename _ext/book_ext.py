@@ -19,6 +19,14 @@ It does what Jupyter Book does not do on its own:
 5. The Colab button. Jupyter Book's launch button opens ``chapters/<lang>/<name>.ipynb``,
    whose MyST Colab shows raw; it is pointed at the Colab edition of the same chapter,
    ``colab/<lang>/<name>.ipynb`` (written by ``tools/colab_edition.py``).
+6. Author-year citations in round brackets, "Gers et al. (2000)" and "(Gers et al., 2000)",
+   as both editions' readers know them from papers (sphinxcontrib-bibtex's own
+   ``author_year`` style uses square ones). Two authors are joined by "and" in the English
+   edition and by "&" in the Korean one, where an English "and" would stand out in Korean
+   prose. ``bibtex_reference_style: book_author_year`` in _config.yml selects it.
+7. The PDF link. When ``tools/build_book.py`` makes the PDF of the edition (a full
+   build), it sets ``book_pdf`` to its file name, and every page links it next to the
+   link to the other edition.
 """
 
 from __future__ import annotations
@@ -60,6 +68,9 @@ def other_edition_url(pagename: str, edition: str, other: str) -> str:
     return "../" * depth + f"{other}/{target}.html"
 
 
+PDF_LINK_TEXT = {"ko": "PDF로 받기", "en": "Download PDF"}
+
+
 def add_edition_switch(app, pagename, templatename, context, doctree):
     edition = app.config.book_edition
     other = app.config.book_other_edition
@@ -68,8 +79,14 @@ def add_edition_switch(app, pagename, templatename, context, doctree):
     url = other_edition_url(pagename, edition, other)
     context["book_other_edition_url"] = url
     if "body" in context:
+        pdf = ""
+        if app.config.book_pdf:
+            # The PDF sits at the top of the edition's folder, next to its index.
+            href = "../" * pagename.count("/") + app.config.book_pdf
+            pdf = (f'<a class="pdf-link" href="{href}" type="application/pdf">'
+                   f'{PDF_LINK_TEXT.get(edition, "PDF")}</a> ')
         link = (
-            f'<p class="edition-switch"><a class="edition-link" hreflang="{other}" '
+            f'<p class="edition-switch">{pdf}<a class="edition-link" hreflang="{other}" '
             f'href="{url}">{LANGUAGE_NAMES[other]}</a></p>\n'
         )
         context["body"] = link + context["body"]
@@ -134,9 +151,47 @@ def copy_mathjax(app, exc):
         copy_asset(str(mathjax_folder()), str(Path(app.outdir) / "_static" / "mathjax"))
 
 
+def author_year_round(edition: str):
+    """sphinxcontrib-bibtex's author-year style with round brackets and the edition's
+    word between two authors ("&" in Korean prose, "and" in English)."""
+    from dataclasses import dataclass, field
+
+    from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
+    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+    def round_brackets():
+        return BracketStyle(left="(", right=")")
+
+    two = " & " if edition == "ko" else " and "
+
+    def person():
+        return PersonStyle(sep2=two, last_sep=", " + two.strip() + " ")
+
+    @dataclass
+    class BookAuthorYear(AuthorYearReferenceStyle):
+        bracket_textual: BracketStyle = field(default_factory=round_brackets)
+        bracket_parenthetical: BracketStyle = field(default_factory=round_brackets)
+        bracket_author: BracketStyle = field(default_factory=round_brackets)
+        bracket_label: BracketStyle = field(default_factory=round_brackets)
+        bracket_year: BracketStyle = field(default_factory=round_brackets)
+        person: PersonStyle = field(default_factory=person)
+
+    return BookAuthorYear
+
+
+def register_reference_style(app, config):
+    from sphinxcontrib.bibtex.plugin import register_plugin
+
+    register_plugin("sphinxcontrib.bibtex.style.referencing", "book_author_year",
+                    author_year_round(config.book_edition), force=True)
+
+
 def setup(app):
     app.add_config_value("book_edition", "", "html")
     app.add_config_value("book_other_edition", "", "html")
+    app.add_config_value("book_pdf", "", "html")
+    # Before sphinxcontrib-bibtex reads bibtex_reference_style (builder-inited).
+    app.connect("config-inited", register_reference_style)
     app.add_search_language(SearchKorean)
     app.connect("html-page-context", add_edition_switch)
     # After sphinx-book-theme has added its launch buttons (priority 501).
