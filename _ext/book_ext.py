@@ -164,7 +164,7 @@ def author_year_round(edition: str):
 
     two = " & " if edition == "ko" else " and "
 
-    def person():
+    def two_authors():
         return PersonStyle(sep2=two, last_sep=", " + two.strip() + " ")
 
     @dataclass
@@ -174,7 +174,7 @@ def author_year_round(edition: str):
         bracket_author: BracketStyle = field(default_factory=round_brackets)
         bracket_label: BracketStyle = field(default_factory=round_brackets)
         bracket_year: BracketStyle = field(default_factory=round_brackets)
-        person: PersonStyle = field(default_factory=person)
+        person: PersonStyle = field(default_factory=two_authors)
 
     return BookAuthorYear
 
