@@ -225,7 +225,10 @@ def build_pdf(lang: str, site: Path = SITE, toc_path: Path | None = None,
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
             for part, docname in toc_order(toc):
+                t0 = time.perf_counter()
                 heading, pdf = print_page(page, f"{base}/{lang}/{docname}.html")
+                if os.environ.get("BOOK_PDF_VERBOSE"):
+                    print(f"  {docname}: {time.perf_counter() - t0:.1f} s", flush=True)
                 printed.append(Printed(docname, part, heading, pdf,
                                        len(PdfReader(io.BytesIO(pdf)).pages)))
             # The title page is page 1; the contents take as many pages as they need,
@@ -280,7 +283,7 @@ def build_pdf(lang: str, site: Path = SITE, toc_path: Path | None = None,
     writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
     writer.page_mode = "/UseOutlines"
     # Every chapter was printed on its own, so each carries its own copy of the fonts.
-    writer.compress_identical_objects(remove_identicals=True, remove_orphans=True)
+    writer.compress_identical_objects(remove_duplicates=True, remove_orphans=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "wb") as fh:
         writer.write(fh)
