@@ -283,7 +283,7 @@ def build_pdf(lang: str, site: Path = SITE, toc_path: Path | None = None,
     writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
     writer.page_mode = "/UseOutlines"
     # Every chapter was printed on its own, so each carries its own copy of the fonts.
-    writer.compress_identical_objects(remove_duplicates=True, remove_orphans=True)
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "wb") as fh:
         writer.write(fh)

@@ -7,7 +7,11 @@ Steps (``make book`` runs all of them):
    the outputs in the copies); each notebook's time is printed and one over the limit fails;
 3. build each edition with Jupyter Book from the executed copies, warnings as errors,
    ``--all`` so a cached rebuild cannot hide an old warning;
-4. write the root page that lets the reader choose a language.
+4. write the root page that lets the reader choose a language;
+5. print each edition into one PDF, ``_build/html/<lang>/lstm-from-the-ground-up-<lang>.pdf``
+   (``tools/book_pdf.py``, in the Chromium the browser test uses), which every page of
+   the edition links. A partial build (``--only``) and ``--no-pdf`` skip it, and their
+   pages carry no PDF link.
 
 The English edition's config is ``_config.en.yml`` merged over ``_config.yml`` so that
 shared settings (the repository URL above all) live in one file.
@@ -26,6 +30,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from book_pdf import PDF_NAMES, build_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 # Both folders can be moved (for example to build a private copy while someone else
@@ -80,11 +85,13 @@ def keep_only(toc: dict, only: list[str]) -> dict:
     return {**toc, "parts": parts}
 
 
-def copy_sources(notebooks: bool = True, only: list[str] | None = None) -> None:
+def copy_sources(notebooks: bool = True, only: list[str] | None = None,
+                 pdf: bool = False) -> None:
     """Copy the book into SRC; with ``notebooks=False`` keep the executed notebooks there.
 
     With ``only``, copy just those chapters' notebooks (and the front page) and write tocs
-    that list only them.
+    that list only them. With ``pdf``, every page links the edition's PDF (``book_pdf``
+    in _ext/book_ext.py), which ``main`` prints after the build.
     """
     if notebooks and SRC.exists():
         shutil.rmtree(SRC)
@@ -118,6 +125,8 @@ def copy_sources(notebooks: bool = True, only: list[str] | None = None) -> None:
     shutil.copy2(ROOT / "tools" / "notebook_timer.py", SRC / "conftest.py")
     for lang in EDITIONS:
         merged = edition_config(lang)
+        if pdf and not only:
+            merged["sphinx"]["config"]["book_pdf"] = PDF_NAMES[lang]
         if only:
             # Links to chapters left out of a partial build cannot resolve; that, and only
             # that, is let through (the full build stays strict about it).
@@ -176,18 +185,21 @@ body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto;
        padding: 0 1rem; line-height: 1.6; color: #222; }}
 h1 {{ font-size: 1.6rem; }}
 ul {{ list-style: none; padding: 0; }}
+p.pdf a {{ color: #114; }}
 li a {{ display: block; margin: 0.8rem 0; padding: 1rem; border: 1px solid #ccc;
         border-radius: 6px; text-decoration: none; color: #114; font-size: 1.2rem; }}
 li a:hover {{ background: #f3f5fa; }}
 </style>
 </head>
 <body>
+<main>
 <h1>처음부터 배우는 LSTM<br>LSTM from the Ground Up</h1>
 <p>언어를 고르세요. · Choose a language.</p>
 <ul>
 <li><a id="lang-ko" hreflang="ko" href="ko/{ko_root}.html">한국어판</a></li>
-<li><a id="lang-en" hreflang="en" href="en/{en_root}.html">English edition</a></li>
+<li><a id="lang-en" hreflang="en" lang="en" href="en/{en_root}.html">English edition</a></li>
 </ul>
+{pdf_links}</main>
 </body>
 </html>
 """
@@ -203,7 +215,15 @@ def write_favicon(path: Path) -> None:
     image.save(path, sizes=[(16, 16), (32, 32)])
 
 
-def assemble_site() -> Path:
+PDF_LINKS = """<p class="pdf">PDF: <a id="pdf-ko" hreflang="ko" type="application/pdf"
+href="ko/{ko}">한국어판</a> · <a id="pdf-en" hreflang="en" lang="en" type="application/pdf"
+href="en/{en}">English edition</a></p>
+"""
+
+
+def assemble_site(pdf: bool = False) -> Path:
+    """Copy both editions into SITE and write the root page (with links to the PDFs,
+    which ``main`` prints next, when ``pdf``)."""
     if SITE.exists():
         shutil.rmtree(SITE)
     SITE.mkdir(parents=True)
@@ -213,8 +233,9 @@ def assemble_site() -> Path:
         roots[lang] = yaml.safe_load((SRC / toc).read_text(encoding="utf-8"))["root"]
     write_favicon(SITE / "favicon.ico")
     index = SITE / "index.html"
-    index.write_text(ROOT_PAGE.format(ko_root=roots["ko"], en_root=roots["en"]),
-                     encoding="utf-8")
+    pdf_links = PDF_LINKS.format(**PDF_NAMES) if pdf else ""
+    index.write_text(ROOT_PAGE.format(ko_root=roots["ko"], en_root=roots["en"],
+                                      pdf_links=pdf_links), encoding="utf-8")
     return index
 
 
@@ -242,12 +263,15 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="notebooks run in parallel")
     parser.add_argument("--only", nargs="+", metavar="NN_name",
                         help="execute and build only these chapters (and the front page)")
+    parser.add_argument("--no-pdf", action="store_true",
+                        help="skip the PDF of each edition (a partial build always does)")
     args = parser.parse_args()
+    pdf = not (args.only or args.no_pdf)
 
     if args.no_execute and (SRC / "chapters").exists():
-        copy_sources(notebooks=False)
+        copy_sources(notebooks=False, pdf=pdf)
     else:
-        copy_sources(only=args.only)
+        copy_sources(only=args.only, pdf=pdf)
         execute_notebooks(args.workers)
 
     builds = {lang: build_edition(lang) for lang in EDITIONS}
@@ -258,8 +282,13 @@ def main() -> int:
         print("\n".join(log.read_text(encoding="utf-8").splitlines()[-40:]))
     if failed:
         return 1
-    index = assemble_site()
+    index = assemble_site(pdf)
     print(f"\nThe book is built: {index}")
+    if pdf:
+        for lang in EDITIONS:
+            summary = build_pdf(lang, site=SITE)
+            print(f"{lang}: {SITE / lang / summary['file']}: {summary['pages']} pages, "
+                  f"{summary['seconds']} s", flush=True)
     stale = stale_colab_notebooks()
     if stale:
         print(f"The Colab edition is stale for {', '.join(stale)}: run `make colab` "
