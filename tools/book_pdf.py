@@ -91,8 +91,8 @@ def serve(site: Path):
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
-# Run in the page before printing: wait for the figures, drop links to other pages of the
-# site (in a PDF they would open the local server), return the page's numbered title.
+# Run in the page before printing: wait for the figures, unwrap links to other pages of
+# the site (in a PDF they would open the local server), return the page's numbered title.
 PREPARE_JS = """
 async () => {
   await Promise.all([...document.images].map(img => img.complete ? null :
@@ -100,7 +100,7 @@ async () => {
   for (const a of [...document.querySelectorAll('a[href]')]) {
     const url = new URL(a.href, location.href);
     if (url.origin === location.origin && url.pathname !== location.pathname) {
-      a.removeAttribute('href');
+      a.replaceWith(...a.childNodes);  // the text stays, printed as text, not as a link
     }
   }
   const h1 = document.querySelector('article.bd-article h1, article h1');
