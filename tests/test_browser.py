@@ -5,6 +5,9 @@ equation is left unrendered, when any request leaves 127.0.0.1, when a console e
 appears that is not on the allow-list below, when the language link or the Colab launch
 link points to the wrong place (it must open the chapter's Colab edition, ``colab/``), or
 when the Korean search cannot find a word that only appears with a particle attached.
+Every page of both editions (and the root page) also gets an accessibility audit with
+axe-core (bundled in the PyPI package axe-playwright-python; nothing is downloaded), which
+fails on any serious or critical violation that is not on the allow-list below.
 Screenshots go to ``_build/screenshots/``.
 """
 
@@ -19,7 +22,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import EDITIONS, ROOT, chapter_files, load_yaml, repository_url
+from conftest import EDITIONS, ROOT, chapter_files, load_yaml, repository_url, toc_files
 
 pytestmark = pytest.mark.slow
 
@@ -40,6 +43,32 @@ ALLOWED_CONSOLE_ERRORS = [
     # fresh browser profile, logs this and falls back to "auto", which is what we want.
     re.compile(r"^Got invalid theme mode: \. Resetting to auto\.$"),
 ]
+
+# axe-core: the impacts that fail the test, and the violations that come from the theme
+# and cannot be fixed from the book's own files (_static/book.css, _ext/book_ext.py). Each
+# entry is (rule id, a regex on the offending element's CSS selector) with the reason.
+AXE_FAILING_IMPACTS = ("serious", "critical")
+AXE_ALLOWED: list[tuple[str, re.Pattern]] = []
+
+
+def accessibility_violations(page, where: str) -> list[str]:
+    """Serious and critical axe-core violations on the page, minus the allow-list."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"resultTypes": ["violations"]}).response
+    found = []
+    for violation in results["violations"]:
+        if violation["impact"] not in AXE_FAILING_IMPACTS:
+            continue
+        for node in violation["nodes"]:
+            target = " ".join(str(t) for t in node["target"])
+            if any(rule == violation["id"] and pattern.search(target)
+                   for rule, pattern in AXE_ALLOWED):
+                continue
+            summary = (node.get("failureSummary") or "").replace("\n", " ")[:200]
+            found.append(f"{where}: {violation['id']} ({violation['impact']}) at {target}: "
+                         f"{summary}")
+    return found
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -149,6 +178,8 @@ def test_root_page_offers_both_editions(site, server, browser):
             assert (site / href).exists(), f"the {lang} link points to a missing {href}"
         assert not visit.foreign_requests(server), visit.foreign_requests(server)
         assert not visit.unexpected_errors(), visit.unexpected_errors()
+        problems = accessibility_violations(visit.page, "index.html")
+        assert not problems, "\n".join(problems)
         SHOTS.mkdir(parents=True, exist_ok=True)
         visit.page.screenshot(path=str(SHOTS / "index.png"))
     finally:
@@ -196,6 +227,36 @@ def test_chapter_page(site, server, browser, lang, chapter):
 
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{lang}_{chapter}.png"), full_page=False)
+
+        problems = accessibility_violations(page, path)
+        assert not problems, "\n".join(problems)
+    finally:
+        visit.close()
+
+
+def other_pages():
+    """Every page of an edition that is not a chapter notebook: the pages of the toc that
+    are plain Markdown (the appendix), the index and the search page."""
+    pages = []
+    for lang in EDITIONS:
+        notebooks = {nb.stem for nb in chapter_files(lang)}
+        pages += [(lang, f"{lang}/{doc}.html") for doc in toc_files(lang)
+                  if doc.rsplit("/", 1)[-1] not in notebooks]
+        pages += [(lang, f"{lang}/genindex.html"), (lang, f"{lang}/search.html?q=LSTM")]
+    return pages
+
+
+@pytest.mark.parametrize(("lang", "path"), other_pages())
+def test_other_page(site, server, browser, lang, path):
+    visit = Visit(browser, server, path)
+    try:
+        assert visit.response.ok, f"{path}: HTTP {visit.response.status}"
+        if "search.html" in path:
+            visit.page.wait_for_selector("#search-results p.search-summary", timeout=20000)
+        assert not visit.foreign_requests(server), visit.foreign_requests(server)[:5]
+        assert not visit.unexpected_errors(), f"{path}: console errors {visit.unexpected_errors()}"
+        problems = accessibility_violations(visit.page, path)
+        assert not problems, "\n".join(problems)
     finally:
         visit.close()
 
