@@ -27,6 +27,10 @@ It does what Jupyter Book does not do on its own:
 7. The PDF link. When ``tools/build_book.py`` makes the PDF of the edition (a full
    build), it sets ``book_pdf`` to its file name, and every page links it next to the
    link to the other edition.
+8. Accessibility fixes found by axe-core (tests/test_browser.py): docutils gives each
+   entry of the bibliography ``role="doc-biblioentry"``, which DPUB-ARIA 1.1 deprecated;
+   inside the list (``role="list"``) the entries are then no list items, and axe reports
+   the list as critical (aria-required-children). They become ``role="listitem"``.
 """
 
 from __future__ import annotations
@@ -90,6 +94,12 @@ def add_edition_switch(app, pagename, templatename, context, doctree):
             f'href="{url}">{LANGUAGE_NAMES[other]}</a></p>\n'
         )
         context["body"] = link + context["body"]
+
+
+def fix_aria_roles(app, pagename, templatename, context, doctree):
+    """The bibliography's entries are list items of its list (see 8. above)."""
+    if "body" in context:
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
 
 
 def korean_solution_titles(app, doctree, docname):
@@ -194,6 +204,7 @@ def setup(app):
     app.connect("config-inited", register_reference_style)
     app.add_search_language(SearchKorean)
     app.connect("html-page-context", add_edition_switch)
+    app.connect("html-page-context", fix_aria_roles)
     # After sphinx-book-theme has added its launch buttons (priority 501).
     app.connect("html-page-context", point_colab_at_the_colab_edition, priority=502)
     app.connect("build-finished", copy_mathjax)
