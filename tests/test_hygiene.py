@@ -131,7 +131,8 @@ def test_markdown_page_has_no_glue_and_no_executable_code(path):
     and a {code-cell} would never run."""
     # Inline code may show a role as text, `{glue:text}`: a backtick right before it.
     text = path.read_text(encoding="utf-8")
-    assert not re.search(r"(?<!`)\{glue(?::\w+)?\}`", text), f"{path.name}: glue in a page with no code"
+    glued = re.findall(r"(?<!`)\{glue(?::\w+)?\}`[^`]*`", text)
+    assert not glued, f"{path.name}: glue in a page that runs no code: {glued}"
     assert "{code-cell}" not in text, f"{path.name}: a code cell in a Markdown page"
 
 
