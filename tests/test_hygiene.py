@@ -145,3 +145,28 @@ def test_markdown_page_links_point_to_pages_of_the_same_edition(path):
         page = target.split("#", 1)[0]
         assert "/" not in page, f"{path.name}: {target} leaves the edition's folder"
         assert (path.parent / page).exists(), f"{path.name}: {target} does not exist"
+
+
+def _headings(notebook) -> set[str]:
+    md = "\n".join(source(c) for c in load_notebook(notebook)["cells"]
+                   if c["cell_type"] == "markdown")
+    return {re.sub(r"^#+ ", "", ln).strip() for ln in md.splitlines() if re.match(r"#{1,6} ", ln)}
+
+
+@pytest.mark.parametrize("path", MD_PAGES, ids=MD_IDS)
+def test_sections_named_by_the_appendix_exist(path):
+    """The chapters' sections have no labels, so the troubleshooting page names them in
+    quotes after the link to the chapter ([9장](09_x.ipynb)의 "…" 절); a renamed heading
+    must fail here rather than leave a pointer to nothing."""
+    missing = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not re.match(r"- \*\*(보는 곳|Where):\*\*", line):
+            continue
+        parts = re.split(r"\[[^\]]*\]\(([^)\s]+)\)", line)
+        for target, after in zip(parts[1::2], parts[2::2], strict=True):
+            if not target.endswith(".ipynb"):
+                continue
+            heads = _headings(path.parent / target)
+            missing += [f"{target}: {name}" for name in re.findall(r"\"([^\"]+)\"", after)
+                        if name not in heads]
+    assert not missing, f"{path.name}: sections not found in the chapters: {missing}"
