@@ -173,7 +173,8 @@ register(
     hint={
         "ko": "eval_steps와 eval_losses를 나란히 보며, 손실이 threshold보다 처음으로 작아진 "
         "평가의 학습 반복 번호(리스트 안의 순번이 아니라 eval_steps의 값)를 돌려주세요. "
-        "같으면 아직 못 푼 것입니다. 끝까지 작아지지 않으면 예산 전체를 쓴 것이므로 budget을 돌려주세요.",
+        "같으면 아직 못 푼 것입니다. 끝까지 작아지지 않으면 예산 전체를 쓴 것이므로 "
+        "budget을 돌려주세요.",
         "en": "Walk through eval_steps and eval_losses together and return the step (the "
         "value in eval_steps, not its position) of the first evaluation whose loss is "
         "below threshold; equal is not below. If no loss ever gets below, the run used its "
