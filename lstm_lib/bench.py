@@ -3,9 +3,11 @@
 Chapter 14 asks whether the GRU is cheaper than the LSTM, and the answer depends on the
 implementation. These helpers make that measurable without fooling oneself:
 
-- :func:`time_interleaved`: the median wall time per call of several functions, measured
-  in interleaved rounds, so a machine that other work keeps busy slows them alike and the
-  *ratios* stay meaningful even when the absolute times do not.
+- :func:`time_interleaved`: the median time per call of several functions, measured in
+  interleaved rounds, so a machine that other work keeps busy slows them alike and the
+  *ratios* stay meaningful even when the absolute times do not. By default it reads the wall
+  clock; ``clock=time.process_time`` reads the CPU time the process used instead, which for
+  single-threaded code is what the wall time would be on an idle core.
 - :func:`onednn`: switch PyTorch's oneDNN (mkldnn) kernels off, or on, inside a block.
   On a CPU, ``nn.LSTM`` in float32 runs a whole layer over the whole sequence as one
   oneDNN call; ``nn.GRU`` has no such path and runs a loop of small operations.
@@ -34,8 +36,9 @@ __all__ = ["time_interleaved", "onednn", "autograd_nodes", "parameter_count"]
 
 
 def time_interleaved(functions: dict[str, Callable[[], object]], repeats: int = 9,
-                     sample_seconds: float = 0.02) -> dict[str, float]:
-    """Median wall time per call, in seconds, of each function (chapter 14).
+                     sample_seconds: float = 0.02,
+                     clock: Callable[[], float] = time.perf_counter) -> dict[str, float]:
+    """Median time per call, in seconds, of each function (chapter 14).
 
     ``functions`` maps a name to a function of no arguments. Each function is called twice
     first (a warm-up and a calibration). Then, in each of ``repeats`` rounds, every
@@ -47,6 +50,12 @@ def time_interleaved(functions: dict[str, Callable[[], object]], repeats: int = 
     Because the functions take turns, a burst of load from other programs slows all of
     them; compare them by their ratios, and report absolute times together with the
     machine and its load.
+
+    ``clock`` is the clock that is read: ``time.perf_counter`` (wall time, the default) or
+    ``time.process_time`` (the CPU time of the whole process). On a shared machine the wall
+    time of a single-threaded function includes the time other programs keep it waiting;
+    its CPU time does not, so it is the better measure there. (Code that runs on several
+    threads adds up their CPU time, which is then more than the wall time.)
     """
     if not functions:
         raise ValueError("functions is empty")
@@ -58,22 +67,24 @@ def time_interleaved(functions: dict[str, Callable[[], object]], repeats: int = 
     if not (isinstance(sample_seconds, int | float) and math.isfinite(sample_seconds)
             and sample_seconds > 0):
         raise ValueError(f"sample_seconds must be a positive number, got {sample_seconds!r}")
+    if not callable(clock):
+        raise TypeError(f"clock must be a function such as time.process_time, got {clock!r}")
     names = list(functions)
     calls = {}
     for name in names:  # warm up, then calibrate the number of calls per timing
         functions[name]()
-        start = time.perf_counter()
+        start = clock()
         functions[name]()
-        once = time.perf_counter() - start
+        once = clock() - start
         calls[name] = max(1, round(sample_seconds / max(once, 1e-7)))
     samples: dict[str, list[float]] = {name: [] for name in names}
     for r in range(repeats):
         shift = r % len(names)
         for name in names[shift:] + names[:shift]:
-            start = time.perf_counter()
+            start = clock()
             for _ in range(calls[name]):
                 functions[name]()
-            samples[name].append((time.perf_counter() - start) / calls[name])
+            samples[name].append((clock() - start) / calls[name])
     return {name: statistics.median(values) for name, values in samples.items()}
 
 

@@ -35,6 +35,26 @@ def test_time_interleaved_orders_a_slow_and_a_fast_function():
     assert calls["slow"] >= 2 + 3  # warm-up, calibration, one timing per round
 
 
+def test_time_interleaved_with_cpu_time_does_not_count_waiting():
+    def wait():
+        time.sleep(0.003)  # waits, uses almost no CPU
+
+    def work():
+        total = 0
+        for i in range(20_000):  # uses the CPU
+            total += i * i
+        return total
+
+    wall = time_interleaved({"wait": wait, "work": work}, repeats=3, sample_seconds=0.01)
+    cpu = time_interleaved({"wait": wait, "work": work}, repeats=3, sample_seconds=0.01,
+                           clock=time.process_time)
+    assert wall["wait"] >= 0.0029
+    assert cpu["wait"] < 0.5 * wall["wait"]
+    assert cpu["work"] > 0
+    with pytest.raises(TypeError):
+        time_interleaved({"a": lambda: None}, clock=0.5)
+
+
 @pytest.mark.parametrize("bad", [{}, {"a": 3}])
 def test_time_interleaved_refuses_bad_functions(bad):
     with pytest.raises((ValueError, TypeError)):

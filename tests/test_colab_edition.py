@@ -201,7 +201,10 @@ def test_links_open_the_colab_edition_of_existing_chapters(chapter):
             if "colab.research.google.com" in target:
                 assert target.startswith(base), target
                 assert (COLAB / target.removeprefix(base)).exists(), target
-            assert not target.endswith(".md"), target
+            # a link to one of the book's own pages points at its HTML, never its source
+            # (another project's Markdown file on GitHub is a fine link)
+            if target.endswith(".md"):
+                assert repo not in target, target
 
 
 @pytest.mark.parametrize("chapter", chapters())

@@ -105,3 +105,52 @@ def test_same_cell_tags(name):
         return [c.get("metadata", {}).get("tags", []) for c in cells(CHAPTERS[lang] / name, "code")]
 
     assert tags("ko") == tags("en"), f"{name}: code cell tags differ"
+
+
+# --- Pages that are not notebooks (the appendix, MyST Markdown) ---------------------------
+
+MD_NAMES = sorted({p.name for lang in CHAPTERS for p in CHAPTERS[lang].glob("*.md")})
+
+
+def md_text(lang: str, name: str) -> str:
+    return (CHAPTERS[lang] / name).read_text(encoding="utf-8")
+
+
+def md_structure(md: str) -> dict[str, list]:
+    """What must be the same in both editions of a Markdown page: the heading levels, the
+    targets and references, the link targets and the cited works, in order."""
+    body = strip_fences(md)
+    return {
+        "heading levels": [len(m) for m in re.findall(r"^(#{1,6}) \S", body, flags=re.M)],
+        "targets": re.findall(r"^\(([\w\-]+)\)=\s*$", md, flags=re.M),
+        "cross-references": re.findall(r"\{(?:ref|doc|eq|numref)\}`([^`]+)`", md),
+        "link targets": re.findall(r"\]\(([^()\s]+)\)", body),
+        "citations": re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", md),
+        "table rows": [len(re.findall(r"(?<!\\)\|", ln)) for ln in body.splitlines()
+                       if ln.startswith("|")],
+    }
+
+
+def test_same_markdown_pages():
+    ko = {p.name for p in CHAPTERS["ko"].glob("*.md")}
+    en = {p.name for p in CHAPTERS["en"].glob("*.md")}
+    assert ko == en, f"only in ko: {sorted(ko - en)}; only in en: {sorted(en - ko)}"
+
+
+@pytest.mark.parametrize("name", MD_NAMES)
+def test_markdown_pages_have_the_same_structure(name):
+    ko, en = md_structure(md_text("ko", name)), md_structure(md_text("en", name))
+    for kind in ko:
+        assert ko[kind] == en[kind], f"{name}: {kind} differ\n ko {ko[kind]}\n en {en[kind]}"
+
+
+def test_the_markdown_check_sees_what_it_should():
+    md = ("(app-x)=\n# T\n\n## A\n\nSee [9](09_a.ipynb) and {ref}`app-y`, {cite:p}`k1,k2`.\n\n"
+          "```python\n# not a heading\n[x](not_a_link.md)\n```\n\n| a | b |\n|---|---|\n")
+    s = md_structure(md)
+    assert s["heading levels"] == [1, 2]
+    assert s["targets"] == ["app-x"]
+    assert s["cross-references"] == ["app-y"]
+    assert s["link targets"] == ["09_a.ipynb"]
+    assert s["citations"] == ["k1,k2"]
+    assert s["table rows"] == [3, 3]

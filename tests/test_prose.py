@@ -37,11 +37,14 @@ def display_width(line: str) -> int:
 
 
 def markdown(path) -> str:
+    if path.suffix == ".md":
+        return path.read_text(encoding="utf-8")
     return "\n".join("".join(c["source"]) for c in load_notebook(path)["cells"]
                      if c["cell_type"] == "markdown")
 
 
-@pytest.mark.parametrize("path", chapter_files("ko"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", chapter_files("ko") + sorted(CHAPTERS["ko"].glob("*.md")),
+                         ids=lambda p: p.name)
 def test_no_korean_particle_right_after_a_value_that_can_change(path):
     found = [m.group(0) for m in AFTER_VALUE.finditer(markdown(path))]
     assert not found, (

@@ -106,8 +106,10 @@ register(
              "D = 4, H = 20: the root is a little above 23.5, yet 23 is closer in count",
              input_size=4, hidden_size=20),
     ],
-    random_case=lambda rng: {"input_size": int(rng.integers(1, 60)),
-                             "hidden_size": int(rng.integers(1, 300))},
+    # sizes small enough that a solution which builds nn.GRU(D, h) for every h and
+    # counts numel(), as the statement allows, stays far below check's time limit
+    random_case=lambda rng: {"input_size": int(rng.integers(1, 31)),
+                             "hidden_size": int(rng.integers(1, 101))},
     wrong={
         "the ratio rule round(H * sqrt(4/3))": _matched_variant("sqrt rule"),
         "the real root itself, a float": _matched_variant("root, not rounded"),
