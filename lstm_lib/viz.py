@@ -150,9 +150,11 @@ def _new_axes(ax, lang: str, extra_top: float = 0.0):
 class _Pen:
     """Draws on ``ax``; an element is lit when one of its parts is lit (or all are)."""
 
-    def __init__(self, ax, lit: set[str] | None):
+    def __init__(self, ax, lit: set[str] | None, backward: bool = False):
         self.ax = ax
         self.lit = lit
+        # backward: arrows point the other way and the values are labelled as gradients
+        self.backward = backward
 
     def on(self, parts: Iterable[str]) -> bool:
         return self.lit is None or bool(self.lit & set(parts))
@@ -161,7 +163,10 @@ class _Pen:
         return COLORS[color_of] if self.on(parts) else DIM_LINE
 
     def line(self, points, parts, color_of, arrow=True):
-        """A polyline through ``points``, with an arrowhead at the end if ``arrow``."""
+        """A polyline through ``points``, with an arrowhead at the end if ``arrow`` (at
+        the start, pointing back, when the pen draws the backward pass)."""
+        if arrow and self.backward:
+            points = list(reversed(points))
         on = self.on(parts)
         color = self.color(parts, color_of)
         width = 2.6 if on else 1.8
@@ -218,7 +223,14 @@ class _Pen:
     def text(self, x, y, text, parts, color_of, size=12, ha="center", va="center"):
         on = self.on(parts)
         color = (COLORS[color_of] if color_of != "inputs" else "#222222") if on else DIM_TEXT
+        if self.backward and text in GRADIENT_OF:
+            text = GRADIENT_OF[text]
         self.ax.text(x, y, text, ha=ha, va=va, fontsize=size, color=color, zorder=7)
+
+
+# What the backward pass carries where the forward pass carries a value: its gradient.
+GRADIENT_OF = {rf"${v}$": rf"$\delta {v}$" for v in (
+    "C_{t-1}", "C_t", "h_{t-1}", "h_t", "x_t", "f_t", "i_t", "o_t", r"\tilde{C}_t")}
 
 
 def _body(ax, x0, y0, x1, y1):
@@ -239,9 +251,9 @@ def _ends(pen, y, left, right, parts, color_of, left_x=1.35, right_x=14.95):
 
 
 def _x_in(pen, x, bus):
-    """x_t coming up from below into the input bus."""
+    """x_t coming up from below into the input bus (δx_t going down, backwards)."""
     ins = ("inputs",)
-    pen.line([(x, -0.1), (x, bus)], ins, "inputs", arrow=False)
+    pen.line([(x, -0.1), (x, bus)], ins, "inputs", arrow=pen.backward)
     pen.dot(x, bus, ins, "inputs")
     pen.text(x, -0.15, r"$x_t$", ins, "inputs", size=15, va="top")
 
@@ -251,8 +263,9 @@ def _x_in(pen, x, bus):
 # ----------------------------------------------------------------------------------------
 
 
-def draw_lstm_cell(highlight=None, lang: str | None = None, ax=None) -> Figure:
-    """Draw the LSTM cell with some parts lit (chapters 04-09).
+def draw_lstm_cell(highlight=None, lang: str | None = None, ax=None, *,
+                   backward: bool = False) -> Figure:
+    """Draw the LSTM cell with some parts lit (chapters 04-10).
 
     ``highlight``: ``None`` (every part in colour), a part name, or several; the parts are
     ``"cell_state"``, ``"forget"``, ``"input"``, ``"candidate"``, ``"update"``,
@@ -260,18 +273,22 @@ def draw_lstm_cell(highlight=None, lang: str | None = None, ax=None) -> Figure:
 
     Two states leave on the right for the next step, ``C_t`` (top) and ``h_t`` (bottom);
     ``h_t`` also leaves upwards, as this step's output (chapter 08).
+
+    ``backward=True`` draws the backward pass (chapter 10): every arrow reversed, so the
+    gradients δC_t and δh_t come in on the right and δC_{t-1}, δh_{t-1} and δx_t leave on
+    the left and at the bottom, and every value labelled as its gradient (δ).
     """
     lang = _resolve_lang(lang)
     lit = _resolve_highlight(highlight, LSTM_PARTS, "lstm")
     fig, ax = _new_axes(ax, lang, extra_top=0.75)
-    pen = _Pen(ax, lit)
+    pen = _Pen(ax, lit, backward=backward)
     _body(ax, 1.75, 0.25, 14.45, 8.05)
     top, mid, gate_y, bus = 7.35, 5.45, 3.55, 2.25
     xf, xi, xg, xo, xh = 4.5, 6.7, 8.9, 11.1, 12.9
     r = 0.3
     # cell state: C_{t-1} -> (⊙ f) -> (+) -> C_t
     cs = ("cell_state",)
-    pen.line([(1.35, top), (xf - r, top)], cs, "cell_state", arrow=False)
+    pen.line([(1.35, top), (xf - r, top)], cs, "cell_state", arrow=backward)
     pen.line([(xf + r, top), (xg - r, top)], cs, "cell_state", arrow=False)
     pen.line([(xg + r, top), (14.95, top)], cs, "cell_state")
     _ends(pen, top, r"$C_{t-1}$", r"$C_t$", cs, "cell_state")
@@ -280,6 +297,8 @@ def draw_lstm_cell(highlight=None, lang: str | None = None, ax=None) -> Figure:
     # inputs: h_{t-1} from the left and x_t from below join into [h_{t-1}, x_t]
     ins = ("inputs",)
     pen.line([(1.35, bus), (xo, bus)], ins, "inputs", arrow=False)
+    if backward:  # δh_{t-1} leaves on the left
+        pen.line([(1.35, bus), (2.4, bus)], ins, "inputs")
     pen.text(1.25, bus, r"$h_{t-1}$", ins, "inputs", size=15, ha="right")
     _x_in(pen, 3.0, bus)
     # four columns: the gates and the candidate

@@ -540,3 +540,22 @@ def test_the_not_done_message_fits_under_the_exercise():
                         verbose=False).message
         assert all(display_width(line) <= CODE_COLUMNS for line in message.splitlines()), (
             message)
+
+
+def test_mutation_message_says_how_to_restore_an_entry_moved_in_place():
+    """10.central_difference: moving x[j] by +eps, -2 eps, +eps can leave the last bit
+    changed; the message must say to save the old value, not only to copy (review rev-10)."""
+    def undo_by_arithmetic(f, x, eps):
+        grad = np.zeros_like(x)
+        for j in np.ndindex(x.shape):
+            x[j] += eps
+            up = f(x)
+            x[j] -= 2 * eps
+            down = f(x)
+            x[j] += eps
+            grad[j] = (up - down) / (2 * eps)
+        return grad
+
+    for lang in LANGS:
+        result = check("10.central_difference", undo_by_arithmetic, lang=lang, verbose=False)
+        assert result.status == "failed" and "old = x[j]" in result.message, result.message

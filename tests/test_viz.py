@@ -26,6 +26,7 @@ CELLS = {
     "rnn": (viz.draw_rnn_cell, viz.RNN_PARTS),
     "gru": (viz.draw_gru_cell, viz.GRU_PARTS),
     "gru_before": (functools.partial(viz.draw_gru_cell, form="before"), viz.GRU_PARTS),
+    "lstm_backward": (functools.partial(viz.draw_lstm_cell, backward=True), viz.LSTM_PARTS),
 }
 # Lighting a part changes colours, never text, so the layout is checked on two variants
 # per cell and every single part is built (and rendered) once below.
@@ -113,7 +114,8 @@ def test_highlight_lights_its_part_and_dims_the_rest(cell):
         assert color in _colors_used(draw(highlight=part, lang="en")), part
     # lighting one part leaves another part's own colour out
     lit, absent = {"lstm": ("output", "forget"), "rnn": ("hidden", "tanh"),
-                   "gru": ("update", "reset"), "gru_before": ("update", "reset")}[cell]
+                   "gru": ("update", "reset"), "gru_before": ("update", "reset"),
+                   "lstm_backward": ("output", "forget")}[cell]
     assert viz.COLORS[absent] not in _colors_used(draw(highlight=lit, lang="en"))
 
 
@@ -190,3 +192,25 @@ def test_gru_cell_draws_the_reset_where_each_form_puts_it():
 def test_gru_cell_refuses_an_unknown_form():
     with pytest.raises(ValueError, match="form"):
         viz.draw_gru_cell(form="middle")
+
+
+def test_lstm_backward_pass_labels_gradients_and_reverses_the_arrows():
+    """Chapter 10: the same cell, every value shown as its gradient, every arrow reversed:
+    δC_t and δh_t come in on the right, δC_{t-1}, δh_{t-1} and δx_t leave left and below."""
+    import matplotlib.patches as mpatches
+
+    def arrows(fig):
+        return [p for p in fig.axes[0].patches if isinstance(p, mpatches.FancyArrowPatch)]
+
+    for lang in ("ko", "en"):
+        fwd = viz.draw_lstm_cell(lang=lang)
+        back = viz.draw_lstm_cell(lang=lang, backward=True)
+        shown = [t.get_text() for t in back.axes[0].texts]
+        for value in ("C_{t-1}", "C_t", "h_{t-1}", "x_t"):
+            assert rf"$\delta {value}$" in shown and rf"${value}$" not in shown, value
+        assert shown.count(r"$\delta h_t$") == 2
+        # the forward arrows, reversed, plus the three that leave: C_{t-1}, h_{t-1}, x_t
+        assert len(arrows(back)) == len(arrows(fwd)) + 3
+        # δC_{t-1} leaves on the left: an arrowhead pointing left at the cell state's start
+        heads = [p._posA_posB for p in arrows(back)]
+        assert any(b[0] < a[0] and b[0] < 2 for a, b in heads)

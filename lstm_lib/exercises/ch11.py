@@ -115,7 +115,7 @@ register(
         case("둘 다 0: 평균으로 답하기", "both 0: predicting the mean", s1=0.0, s2=0.0),
         case("둘 다 1: 완벽한 답", "both 1: the perfect answer", s1=1.0, s2=1.0),
         case("한쪽만 배움", "only one of them learnt", s1=0.0, s2=1.0),
-        case("서로 다른 기울기", "different slopes", s1=0.3, s2=0.8),
+        case("서로 다른 민감도", "different slopes", s1=0.3, s2=0.8),
     ],
     random_case=lambda rng: {"s1": float(rng.uniform(-0.5, 1.5)),
                              "s2": float(rng.uniform(-0.5, 1.5))},
@@ -172,8 +172,9 @@ register(
     title={"ko": "학습 반복을 몇 번 썼나", "en": "How many training steps did a run use?"},
     hint={
         "ko": "eval_steps와 eval_losses를 나란히 보며, 손실이 threshold보다 처음으로 작아진 "
-        "평가의 걸음 수(순번이 아니라 eval_steps의 값)를 돌려주세요. 같으면 아직 못 푼 것입니다. "
-        "끝까지 작아지지 않으면 예산 전체를 쓴 것이므로 budget을 돌려주세요.",
+        "평가의 학습 반복 번호(리스트 안의 순번이 아니라 eval_steps의 값)를 돌려주세요. "
+        "같으면 아직 못 푼 것입니다. 끝까지 작아지지 않으면 예산 전체를 쓴 것이므로 "
+        "budget을 돌려주세요.",
         "en": "Walk through eval_steps and eval_losses together and return the step (the "
         "value in eval_steps, not its position) of the first evaluation whose loss is "
         "below threshold; equal is not below. If no loss ever gets below, the run used its "

@@ -255,10 +255,14 @@ MESSAGES = {
     "mutated": {
         "ko": "  함수가 입력으로 받은 배열을 제자리에서 바꿨습니다 (인자 `{arg}`). "
         "`{arg} *= ...`나 `{arg}[...] = ...`는 부른 쪽의 배열까지 바꿉니다. "
-        "새 배열을 만들어 돌려주세요 (`{arg} * ...`, 또는 `{arg}.copy()`에서 시작).",
+        "새 배열을 만들어 돌려주세요 (`{arg} * ...`, 또는 `{arg}.copy()`에서 시작). "
+        "성분을 움직였다가 되돌린 것이라면, 더하고 빼서 되돌리면 반올림으로 마지막 비트가 "
+        "달라질 수 있습니다. 원래 값을 저장해 두었다가(`old = {arg}[j]`) 그대로 다시 넣으세요.",
         "en": "  your function changed its input `{arg}` in place: `{arg} *= ...` or "
         "`{arg}[...] = ...` changes the caller's array too. Build a new array instead "
-        "(`{arg} * ...`, or start from `{arg}.copy()`).",
+        "(`{arg} * ...`, or start from `{arg}.copy()`). If you moved an entry and put it "
+        "back, undoing by adding and subtracting can leave the last bit changed by "
+        "rounding: save the old value (`old = {arg}[j]`) and put exactly that back.",
     },
     "warned": {
         "ko": "  참고: 경고가 있었습니다 — {warning}",
