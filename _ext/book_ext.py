@@ -163,7 +163,8 @@ def copy_mathjax(app, exc):
 
 def author_year_round(edition: str):
     """sphinxcontrib-bibtex's author-year style with round brackets and the edition's
-    word between two authors ("&" in Korean prose, "and" in English)."""
+    word between two authors ("&" in Korean prose, "and" in English) and for "et al."
+    ("등" in Korean)."""
     from dataclasses import dataclass, field
 
     from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
@@ -173,9 +174,11 @@ def author_year_round(edition: str):
         return BracketStyle(left="(", right=")")
 
     two = " & " if edition == "ko" else " and "
+    # "Gers 등 (2000)", as Korean prose writes "et al." (the chapters say "Chung 등").
+    others = " 등" if edition == "ko" else " et al."
 
     def two_authors():
-        return PersonStyle(sep2=two, last_sep=", " + two.strip() + " ")
+        return PersonStyle(sep2=two, last_sep=", " + two.strip() + " ", other=others)
 
     @dataclass
     class BookAuthorYear(AuthorYearReferenceStyle):

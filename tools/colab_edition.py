@@ -8,7 +8,8 @@ from the book's own executed copies (``_executed/``, written by ``tools/build_bo
 - glued values are written in as the text the book shows (MyST-NB's own formatting);
 - ``{eq}`` and ``{numref}`` become the chapter's numbers, "(5.1)" and "연습 5.1";
   labelled display math gets ``\\tag{5.1}``, so the equation shows its number;
-- ``{cite:t}``/``{cite:p}`` become "Gers et al. (2000)" / "(Gers et al., 2000)" and the
+- ``{cite:t}``/``{cite:p}`` become "Gers et al. (2000)" / "(Gers et al., 2000)" ("Gers 등
+  (2000)" in Korean, as the book prints them) and the
   notebook ends with the list of the works it cites (from ``references.bib``);
 - exercise and solution directives become plain headings with their numbers; admonitions
   and dropdowns become block quotes; the solutions stay where the chapter puts them, in
@@ -171,7 +172,13 @@ def _plain(rich) -> str:
     return str(rich).replace("{", "").replace("}", "")
 
 
-def _authors(key: str, full: bool = False) -> str:
+# The words the book's citations use (_ext/book_ext.py, author_year_round): "Gers 등
+# (2000)" and "Hochreiter & Schmidhuber (1997)" in the Korean edition.
+AND = {"ko": " & ", "en": " and "}
+ET_AL = {"ko": " 등", "en": " et al."}
+
+
+def _authors(key: str, full: bool = False, lang: str = "en") -> str:
     entry = _entry(key)
     persons = entry.persons.get("author") or entry.persons.get("editor") or []
     names = [" ".join(_plain(n) for n in p.rich_last_names) for p in persons]
@@ -180,8 +187,8 @@ def _authors(key: str, full: bool = False) -> str:
     if len(names) == 1:
         return names[0]
     if len(names) == 2 or full:
-        return ", ".join(names[:-1]) + " and " + names[-1]
-    return f"{names[0]} et al."
+        return ", ".join(names[:-1]) + AND[lang] + names[-1]
+    return names[0] + ET_AL[lang]
 
 
 def _year(key: str) -> str:
@@ -630,7 +637,7 @@ class Converter:
                 self.cited.append(key)
         full = role in ("cite:ps", "cite:ts", "cite:authors")
         kind = role.removesuffix("s") if role in ("cite:ps", "cite:ts", "cite:authors") else role
-        authors = [_authors(k, full) for k in keys]
+        authors = [_authors(k, full, self.lang) for k in keys]
         years = [_year(k) for k in keys]
         if kind in ("cite", "cite:p", "cite:cp"):
             return "(" + "; ".join(f"{a}, {y}" for a, y in zip(authors, years, strict=True)) + ")"
