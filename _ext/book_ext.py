@@ -161,6 +161,12 @@ def copy_mathjax(app, exc):
         copy_asset(str(mathjax_folder()), str(Path(app.outdir) / "_static" / "mathjax"))
 
 
+# The words between two authors and for "et al." in each edition's citations: "Hochreiter &
+# Schmidhuber (1997)", "Gers 등 (2000)", as Korean prose writes them (the chapters say
+# "Chung 등"). tools/colab_edition.py writes the Colab edition's citations with them too.
+CITATION_WORDS = {"ko": (" & ", " 등"), "en": (" and ", " et al.")}
+
+
 def author_year_round(edition: str):
     """sphinxcontrib-bibtex's author-year style with round brackets and the edition's
     word between two authors ("&" in Korean prose, "and" in English) and for "et al."
@@ -173,9 +179,7 @@ def author_year_round(edition: str):
     def round_brackets():
         return BracketStyle(left="(", right=")")
 
-    two = " & " if edition == "ko" else " and "
-    # "Gers 등 (2000)", as Korean prose writes "et al." (the chapters say "Chung 등").
-    others = " 등" if edition == "ko" else " et al."
+    two, others = CITATION_WORDS.get(edition, CITATION_WORDS["en"])
 
     def two_authors():
         return PersonStyle(sep2=two, last_sep=", " + two.strip() + " ", other=others)

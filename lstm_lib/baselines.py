@@ -85,6 +85,13 @@ class _Fitted:
         if not getattr(self, "fitted_", False):
             raise RuntimeError(f"call {type(self).__name__}.fit(y_train) before forecast")
 
+    def _forecast_inputs(self, y, origins, horizon, exog, min_origin):
+        """The checks every ``forecast`` starts with: fitted, valid series, origins that
+        leave ``min_origin`` values of history. Returns ``(y, exog, horizon, origins)``."""
+        self._require_fit()
+        y, exog, horizon = _inputs(y, exog, horizon)
+        return y, exog, horizon, _origins(origins, y, horizon, min_origin)
+
 
 # ----------------------------------------------------------------------------------------
 # Naive and seasonal-naive
@@ -104,9 +111,7 @@ class Naive(_Fitted):
         return self
 
     def forecast(self, y, origins, horizon, exog=None) -> np.ndarray:
-        self._require_fit()
-        y, exog, horizon = _inputs(y, exog, horizon)
-        o = _origins(origins, y, horizon, 1)
+        y, exog, horizon, o = self._forecast_inputs(y, origins, horizon, exog, 1)
         return np.repeat(y[o - 1][:, None], horizon, axis=1)
 
 
@@ -131,9 +136,7 @@ class SeasonalNaive(_Fitted):
         return self
 
     def forecast(self, y, origins, horizon, exog=None) -> np.ndarray:
-        self._require_fit()
-        y, exog, horizon = _inputs(y, exog, horizon)
-        o = _origins(origins, y, horizon, self.m)
+        y, exog, horizon, o = self._forecast_inputs(y, origins, horizon, exog, self.m)
         h = np.arange(1, horizon + 1)
         back = self.m * np.ceil(h / self.m).astype(np.int64)  # m, ..., m, 2m, ..., 2m, ...
         return y[o[:, None] + h[None, :] - 1 - back[None, :]]
@@ -261,9 +264,7 @@ class LinearAR(_Fitted):
         """How much the scaled forecast ``k`` steps ahead moves per unit of each scaled
         input: ``(len(origins), window, D)``. For a linear map this is its weights, the
         same at every origin (compare :meth:`RNNForecaster.lag_weights`)."""
-        self._require_fit()
-        y, exog, _ = _inputs(y, exog, self.horizon)
-        o = _origins(origins, y, self.horizon, self.window)
+        y, exog, _, o = self._forecast_inputs(y, origins, self.horizon, exog, self.window)
         k = _check_count("k", k, 1)
         if k > self.horizon:
             raise ValueError(f"k = {k} lies beyond the horizon {self.horizon}")
@@ -319,9 +320,7 @@ class SARIMA(_Fitted):
         return self
 
     def forecast(self, y, origins, horizon, exog=None) -> np.ndarray:
-        self._require_fit()
-        y, exog, horizon = _inputs(y, exog, horizon)
-        o = _origins(origins, y, horizon, 1)
+        y, exog, horizon, o = self._forecast_inputs(y, origins, horizon, exog, 1)
         with _one_blas_thread(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # index-free data: nothing worth saying
             run = self.result_.apply(y[:o.max()])  # the fitted parameters, not refitted
@@ -485,9 +484,7 @@ class RNNForecaster(_Fitted):
         input."""
         import torch
 
-        self._require_fit()
-        y, exog, _ = _inputs(y, exog, self.horizon)
-        o = _origins(origins, y, self.horizon, self.window)
+        y, exog, _, o = self._forecast_inputs(y, origins, self.horizon, exog, self.window)
         k = _check_count("k", k, 1)
         if k > self.horizon:
             raise ValueError(f"k = {k} lies beyond the horizon {self.horizon}")

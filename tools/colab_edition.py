@@ -172,10 +172,9 @@ def _plain(rich) -> str:
     return str(rich).replace("{", "").replace("}", "")
 
 
-# The words the book's citations use (_ext/book_ext.py, author_year_round): "Gers 등
-# (2000)" and "Hochreiter & Schmidhuber (1997)" in the Korean edition.
-AND = {"ko": " & ", "en": " and "}
-ET_AL = {"ko": " 등", "en": " et al."}
+# The words the book's citations use, "Gers 등 (2000)" in Korean (_ext/book_ext.py).
+sys.path.insert(0, str(ROOT / "_ext"))
+from book_ext import CITATION_WORDS  # noqa: E402
 
 
 def _authors(key: str, full: bool = False, lang: str = "en") -> str:
@@ -187,8 +186,9 @@ def _authors(key: str, full: bool = False, lang: str = "en") -> str:
     if len(names) == 1:
         return names[0]
     if len(names) == 2 or full:
-        return ", ".join(names[:-1]) + AND[lang] + names[-1]
-    return names[0] + ET_AL[lang]
+        two = CITATION_WORDS[lang][0]
+        return ", ".join(names[:-1]) + two + names[-1]
+    return names[0] + CITATION_WORDS[lang][1]
 
 
 def _year(key: str) -> str:
